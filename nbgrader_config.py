@@ -1,0 +1,49 @@
+"""nbgrader settings for the Challenging Customers Workbook.
+
+The folder holding this file is the nbgrader course directory: source/, release/, submitted/,
+autograded/ and feedback/ all live here. Tutors run nbgrader (or `workbook`) from this folder.
+"""
+
+import os
+from pathlib import Path
+
+import yaml
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+ROOT = Path(__file__).resolve().parent
+
+# ---------------------------------------------------------------- the course
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.course_id = "challenging-customers"
+
+# The units, in order, from course_data/units.yaml (the single place they are listed).
+with open(ROOT / "course_data" / "units.yaml", encoding="utf-8") as _units_file:
+    UNITS = [unit["assignment"] for unit in yaml.safe_load(_units_file)["units"]]
+c.WorkbookCourse.units = UNITS
+
+# Where nbgrader's exchange lives (release, fetch, submit, collect). The default
+# (/srv/nbgrader/exchange) is often not writable; JupyterHub set-ups point this at a shared folder.
+c.Exchange.root = os.environ.get("WORKBOOK_EXCHANGE", str(ROOT / "exchange"))
+
+# ---------------------------------------------------------------- generating the learner's copy
+# Answer cells hold `answer_2_3 = ""` above the solution region, so the released cell keeps just
+# that line under its instruction: no `raise NotImplementedError` ever reaches a learner.
+c.ClearSolutions.code_stub = {"python": ""}
+c.ClearSolutions.text_stub = "Write your answer here, in your own words. (Replace this line.)"
+# Rubrics live in mark-scheme regions of read-only prompt cells (not nbgrader "task" cells).
+c.ClearMarkScheme.enforce_metadata = False
+
+# ---------------------------------------------------------------- autograding
+# Knowledge checks run in well under a second; a cell still running after this is stuck.
+c.Execute.timeout = 15
+
+# ---------------------------------------------------------------- feedback
+# nbgrader restores hidden tests and mark schemes into the autograded copy (tutors see them in
+# formgrader); strip both again before the learner's feedback is made.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,26 @@
+"""Challenging Customers Workbook.
+
+Lesson cells call the few names below, e.g. ``sort_activity("unit2")``. They are loaded on first
+use so that ``import workbook`` stays fast and knowledge-check notebooks import nothing heavy.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LESSON_NAMES = ("sort_activity", "worked_examples", "lesson_reflection", "course_map",
+                 "where_is_my_work")
+__all__ = list(_LESSON_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LESSON_NAMES:
+        return getattr(import_module(".lessons", __name__), name)
+    raise AttributeError(f"module 'workbook' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LESSON_NAMES])

@@ -1,0 +1,471 @@
+"""Load course_data/: parse YAML, validate against its JSON Schema, cross-check, build records.
+
+Every problem is reported as one :class:`ContentError` naming the file, the item and the field,
+so a tutor who edits a YAML file can find and fix the mistake without reading Python.
+
+Validation uses fastjsonschema (imported in milliseconds) rather than jsonschema, whose import
+takes over a second here and would slow every lesson's first cell. The schemas are plain
+draft-07 JSON Schema files; the test suite checks them with jsonschema as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import fastjsonschema
+import yaml
+
+from .records import (
+    AbusiveBehaviourPolicy,
+    Assignment,
+    Course,
+    Criterion,
+    CustomerServicePolicy,
+    Framework,
+    KnowledgeCheck,
+    Limits,
+    Organisation,
+    PolicyStep,
+    RecordingProcedure,
+    Reflection,
+    Role,
+    RubricLine,
+    Safety,
+    ServiceItem,
+    Standards,
+    Statement,
+    StatementBank,
+    Unit,
+)
+
+DATA_DIR = "course_data"
+SCHEMA_DIR = "schemas"
+
+
+class ContentError(ValueError):
+    """A course_data file is broken. The message names the file, the item and the field."""
+
+    def __init__(self, file: str, problem: str, item: str | None = None, field: str | None = None):
+        self.file = file
+        self.item = item
+        self.field = field
+        self.problem = problem
+        where = file
+        if item:
+            where += f", item {item}"
+        if field:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {problem}")
+
+
+# --------------------------------------------------------------------------- finding the course
+
+
+def find_course_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """The course directory: ``$WORKBOOK_COURSE_DIR``, else the nearest folder at or above
+    ``start`` (default: the working directory) holding ``course_data/units.yaml``, else the
+    folder this package was installed from (an editable install of the repository)."""
+    env = os.environ.get("WORKBOOK_COURSE_DIR")
+    if env:
+        root = Path(env).expanduser().resolve()
+        if not (root / DATA_DIR / "units.yaml").is_file():
+            raise ContentError(
+                "WORKBOOK_COURSE_DIR",
+                f"{root} has no {DATA_DIR}/units.yaml; point it at the workbook's top folder",
+            )
+        return root
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DATA_DIR / "units.yaml").is_file():
+            return folder
+    package_parent = Path(__file__).resolve().parents[2]
+    if (package_parent / DATA_DIR / "units.yaml").is_file():
+        return package_parent
+    raise ContentError(
+        DATA_DIR,
+        f"could not find the course folder (no {DATA_DIR}/units.yaml at or above {here}); "
+        "open the workbook from its top folder or set WORKBOOK_COURSE_DIR",
+    )
+
+
+# --------------------------------------------------------------------------- YAML and schema
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} appears twice in the same block", key_node.start_mark
+            )
+        seen[key] = key_node
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path, label: str) -> Any:
+    """Parse one YAML file; a syntax error becomes a ContentError with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(label, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(label, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ContentError(label, f"not valid YAML{where}: {problem}") from None
+
+
+_validators: dict[Path, Callable[[Any], Any]] = {}
+
+
+def _validator(schema_path: Path) -> Callable[[Any], Any]:
+    if schema_path not in _validators:
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        _validators[schema_path] = fastjsonschema.compile(schema)
+    return _validators[schema_path]
+
+
+def _locate(data: Any, path: list[Any]) -> tuple[str | None, str | None]:
+    """Turn a path into the data such as ['statements', 3, 'category'] into an item name
+    (the list entry's id where it has one) and a field name relative to that item."""
+    item = None
+    field_parts: list[str] = []
+    node = data
+    for depth, part in enumerate(path):
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            entry = node[part]
+            container = ".".join(str(p) for p in path[:depth]) or "list"
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            label = f"{ident!r}" if isinstance(ident, str) else f"number {part + 1}"
+            item = f"{label} in {container}" if item is None else f"{item} > {label}"
+            field_parts = []
+            node = entry
+        else:
+            field_parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return item, ".".join(field_parts) or None
+
+
+def _schema_problem(exc: fastjsonschema.JsonSchemaValueException, data: Any) -> tuple[str, list]:
+    path = list(exc.path[1:])  # drop the leading "data"
+    rule = exc.rule
+    definition = exc.definition or {}
+    value = exc.value
+    if rule == "required" and isinstance(value, dict):
+        missing = [name for name in definition.get("required", []) if name not in value]
+        if missing:
+            return "is missing (required)", path + [missing[0]]
+    if rule == "additionalProperties" and isinstance(value, dict):
+        known = set(definition.get("properties", {}))
+        extra = [k for k in value if k not in known]
+        if extra:
+            return (f"is not a known field (known: {', '.join(sorted(known))})", path + [extra[0]])
+    if rule == "enum":
+        return (f"must be one of {', '.join(map(str, definition['enum']))} (got {value!r})", path)
+    if rule == "type":
+        return f"must be {_type_words(definition.get('type'))} (got {value!r})", path
+    if rule == "pattern":
+        return f"{value!r} does not have the expected form ({definition['pattern']})", path
+    if rule == "const":
+        return f"must be {definition['const']!r} (got {value!r})", path
+    if rule in ("minLength", "minItems", "minProperties"):
+        return "must not be empty", path
+    if rule == "minimum":
+        return f"must be at least {definition['minimum']} (got {value!r})", path
+    if rule == "uniqueItems":
+        return "must not list the same value twice", path
+    message = exc.message
+    if message.startswith("data"):
+        message = message.split(" ", 1)[1] if " " in message else message
+    return message, path
+
+
+def _type_words(kind: Any) -> str:
+    words = {"string": "text", "integer": "a whole number", "boolean": "true or false",
+             "array": "a list", "object": "a block of fields", "number": "a number"}
+    if isinstance(kind, list):
+        return " or ".join(words.get(k, k) for k in kind)
+    return words.get(kind, str(kind))
+
+
+def validate(data: Any, schema_name: str, label: str, root: Path) -> None:
+    """Check parsed YAML against ``course_data/schemas/<schema_name>.schema.json``."""
+    if not isinstance(data, dict):
+        raise ContentError(label, "the file is empty or is not a block of fields (key: value)")
+    schema_path = root / DATA_DIR / SCHEMA_DIR / f"{schema_name}.schema.json"
+    try:
+        _validator(schema_path)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        problem, path = _schema_problem(exc, data)
+        item, field = _locate(data, path)
+        raise ContentError(label, problem, item, field) from None
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+def _unique_ids(entries: Iterable[Mapping[str, Any]], label: str, container: str) -> None:
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        ident = entry["id"]
+        if ident in seen:
+            raise ContentError(
+                label, f"duplicate id {ident!r} (each id must be used once)",
+                f"number {number} in {container}", "id")
+        seen.add(ident)
+
+
+def _known_criteria(ids: Iterable[str], known: Mapping[str, Any], label: str, item: str) -> None:
+    for ident in ids:
+        if ident not in known:
+            raise ContentError(
+                label, f"unknown criterion id {ident!r} (not in course_data/criteria.yaml)",
+                item, "criteria")
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def _build_criteria(data: dict, label: str) -> tuple[tuple[Framework, ...], dict[str, Criterion]]:
+    frameworks = tuple(Framework(f["id"], f["title"]) for f in data["frameworks"])
+    _unique_ids(data["frameworks"], label, "frameworks")
+    _unique_ids(data["criteria"], label, "criteria")
+    framework_ids = {f.id for f in frameworks}
+    criteria: dict[str, Criterion] = {}
+    for c in data["criteria"]:
+        item = f"{c['id']!r} in criteria"
+        if c["framework"] not in framework_ids:
+            raise ContentError(label, f"unknown framework {c['framework']!r}", item, "framework")
+        if not c["id"].startswith(c["framework"] + "-"):
+            raise ContentError(
+                label, f"id must start with its framework, {c['framework']}-", item, "id")
+        criteria[c["id"]] = Criterion(c["id"], c["framework"], c["group"], c["summary"])
+    return frameworks, criteria
+
+
+def _build_units(data: dict, label: str, criteria: Mapping[str, Criterion]) -> tuple[Unit, ...]:
+    _unique_ids(data["units"], label, "units")
+    units = []
+    numbers: set[int] = set()
+    for u in data["units"]:
+        item = f"{u['id']!r} in units"
+        if u["number"] in numbers:
+            raise ContentError(label, f"unit number {u['number']} is used twice", item, "number")
+        numbers.add(u["number"])
+        if u["id"] != f"unit{u['number']}":
+            raise ContentError(label, f"id must be unit{u['number']} to match its number", item, "id")
+        _known_criteria(u["criteria"], criteria, label, item)
+        units.append(Unit(u["id"], u["number"], u["title"], u["summary"], u["lesson"],
+                          u["assignment"], tuple(u["criteria"])))
+    return tuple(sorted(units, key=lambda unit: unit.number))
+
+
+def _build_statements(data: dict, label: str) -> StatementBank:
+    _unique_ids(data["statements"], label, "statements")
+    statements = []
+    for s in data["statements"]:
+        if s["passive_aggressive"] and s["category"] != "aggressive":
+            raise ContentError(
+                label, "a passive-aggressive line is taught as aggressive: set category: aggressive",
+                f"{s['id']!r} in statements", "category")
+        statements.append(Statement(
+            id=s["id"], speaker=s["speaker"], name=s["name"], internal=s["internal"],
+            channel=s["channel"], setting=s["setting"], cue=s.get("cue", ""), text=s["text"],
+            category=s["category"], passive_aggressive=s["passive_aggressive"],
+            worked_example=s["worked_example"], reason=s["reason"]))
+    return StatementBank(data["unit"], tuple(statements))
+
+
+def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion]) -> Assignment:
+    _unique_ids(data["checks"], label, "checks")
+    _unique_ids(data.get("reflections", []), label, "reflections")
+    number = data["unit"].removeprefix("unit")
+    checks = []
+    for c in data["checks"]:
+        item = f"{c['id']!r} in checks"
+        if c["id"].split(".")[0] != number:
+            raise ContentError(label, f"check ids in {data['unit']} start with {number}.", item, "id")
+        _known_criteria(c["criteria"], criteria, label, item)
+        if c["kind"] == "letter":
+            if "options" not in c:
+                raise ContentError(label, "is missing (a letter check needs options)", item, "options")
+            if "words" in c:
+                raise ContentError(label, "only word checks have words", item, "words")
+            if c["answer"] not in c["options"]:
+                raise ContentError(
+                    label, f"{c['answer']!r} is not one of the options {', '.join(c['options'])}",
+                    item, "answer")
+        else:
+            if "words" not in c:
+                raise ContentError(label, "is missing (a word check needs words)", item, "words")
+            if "options" in c:
+                raise ContentError(label, "only letter checks have options", item, "options")
+            if c["answer"] not in c["words"]:
+                raise ContentError(
+                    label, f"{c['answer']!r} is not one of the words {', '.join(c['words'])}",
+                    item, "answer")
+        checks.append(KnowledgeCheck(
+            id=c["id"], kind=c["kind"], question=c["question"].strip(),
+            options=_frozen(c.get("options", {})), words=tuple(c.get("words", ())),
+            answer=c["answer"], explanation=c["explanation"].strip(),
+            criteria=tuple(c["criteria"]), points=c["points"]))
+    reflections = []
+    for r in data.get("reflections", []):
+        item = f"{r['id']!r} in reflections"
+        if r["id"].split(".")[0] != number:
+            raise ContentError(label, f"reflection ids in {data['unit']} start with {number}.r",
+                               item, "id")
+        _known_criteria(r["criteria"], criteria, label, item)
+        rubric_total = sum(line["points"] for line in r["rubric"])
+        if rubric_total != r["points"]:
+            raise ContentError(
+                label, f"rubric lines add up to {rubric_total} but points is {r['points']}",
+                item, "rubric")
+        reflections.append(Reflection(
+            id=r["id"], title=r["title"], prompt=r["prompt"].strip(),
+            hints=tuple(r.get("hints", ())), points=r["points"], criteria=tuple(r["criteria"]),
+            rubric=tuple(RubricLine(line["points"], line["look_for"]) for line in r["rubric"])))
+    return Assignment(data["unit"], data["title"], data["intro"].strip(), tuple(checks),
+                      tuple(reflections))
+
+
+def _build_organisation(data: dict, label: str) -> Organisation:
+    _unique_ids(data["roles"], label, "roles")
+    roles = tuple(
+        Role(id=r["id"], title=r["title"], description=r["description"],
+             limits=Limits(**r["limits"]), can_also=tuple(r.get("can_also", ())),
+             notes=r.get("notes", ""))
+        for r in data["roles"])
+    role_ids = {r.id for r in roles}
+    chain = tuple(data["escalation_chain"])
+    for position, role_id in enumerate(chain, start=1):
+        if role_id not in role_ids:
+            raise ContentError(
+                label, f"{role_id!r} is not the id of a role in roles",
+                f"number {position} in escalation_chain", None)
+    by_id = {r.id: r for r in roles}
+    for lower, higher in zip(chain, chain[1:]):
+        for kind in ("refund", "goodwill", "replacement"):
+            low, high = getattr(by_id[lower].limits, kind), getattr(by_id[higher].limits, kind)
+            if high < low:
+                raise ContentError(
+                    label,
+                    f"{higher} may agree less than {lower} (£{high} < £{low}); limits must not "
+                    "fall going up the escalation chain",
+                    f"{higher!r} in roles", f"limits.{kind}")
+    policy = data["customer_service_policy"]
+    abuse = data["abusive_behaviour_policy"]
+    record = data["recording_procedure"]
+    return Organisation(
+        name=data["name"], short_name=data["short_name"], sector=data["sector"],
+        description=data["description"], channels=tuple(data["channels"]),
+        service_offer=tuple(ServiceItem(s["title"], s["detail"]) for s in data["service_offer"]),
+        customer_service_policy=CustomerServicePolicy(
+            promise=policy["promise"], response_times=_frozen(policy["response_times"]),
+            returns=policy["returns"], complaints=policy["complaints"]),
+        standards_of_behaviour=Standards(
+            staff=tuple(data["standards_of_behaviour"]["staff"]),
+            customers=tuple(data["standards_of_behaviour"]["customers"])),
+        roles=roles,
+        escalation_chain=chain,
+        abusive_behaviour_policy=AbusiveBehaviourPolicy(
+            summary=abuse["summary"], not_tolerated=tuple(abuse["not_tolerated"]),
+            steps=tuple(PolicyStep(s["step"], s["detail"]) for s in abuse["steps"]),
+            ending_contact=_frozen(abuse["ending_contact"]),
+            support_for_staff=abuse["support_for_staff"]),
+        safety=Safety(rules=tuple(data["safety"]["rules"]), codeword=data["safety"]["codeword"],
+                      emergency=data["safety"]["emergency"]),
+        recording_procedure=RecordingProcedure(
+            system=record["system"], when=record["when"], record=tuple(record["record"]),
+            incidents=record["incidents"], data_protection=record["data_protection"],
+            reopen_or_escalate=record["reopen_or_escalate"]),
+    )
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _load_file(root: Path, relative: str, schema: str) -> Any:
+    label = f"{DATA_DIR}/{relative}"
+    data = read_yaml(root / DATA_DIR / relative, label)
+    validate(data, schema, label, root)
+    return data, label
+
+
+def _unit_files(root: Path, folder: str) -> list[Path]:
+    return sorted((root / DATA_DIR / folder).glob("*.yaml"))
+
+
+def load_course_uncached(root: Path) -> Course:
+    """Read, validate and cross-check every file in ``root/course_data``."""
+    data, label = _load_file(root, "criteria.yaml", "criteria")
+    frameworks, criteria = _build_criteria(data, label)
+    data, label = _load_file(root, "units.yaml", "units")
+    units = _build_units(data, label, criteria)
+    unit_ids = {u.id for u in units}
+    data, label = _load_file(root, "organisation.yaml", "organisation")
+    organisation = _build_organisation(data, label)
+
+    banks: dict[str, StatementBank] = {}
+    for path in _unit_files(root, "statements"):
+        data, label = _load_file(root, f"statements/{path.name}", "statements")
+        _check_unit_file(data["unit"], path, unit_ids, label)
+        banks[data["unit"]] = _build_statements(data, label)
+
+    assignments: dict[str, Assignment] = {}
+    for path in _unit_files(root, "assignments"):
+        data, label = _load_file(root, f"assignments/{path.name}", "assignment")
+        _check_unit_file(data["unit"], path, unit_ids, label)
+        assignments[data["unit"]] = _build_assignment(data, label, criteria)
+
+    return Course(root=root, frameworks=frameworks, criteria=_frozen(criteria), units=units,
+                  organisation=organisation, statement_banks=_frozen(banks),
+                  assignments=_frozen(assignments))
+
+
+def _check_unit_file(unit: str, path: Path, unit_ids: set[str], label: str) -> None:
+    if unit not in unit_ids:
+        raise ContentError(label, f"unknown unit {unit!r} (not in course_data/units.yaml)",
+                           None, "unit")
+    if path.stem != unit:
+        raise ContentError(label, f"the file for {unit} must be named {unit}.yaml", None, "unit")
+
+
+_cache: dict[Path, tuple[tuple, Course]] = {}
+
+
+def _signature(root: Path) -> tuple:
+    files = sorted((root / DATA_DIR).rglob("*"))
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
+
+
+def load_course(root: str | os.PathLike[str] | None = None) -> Course:
+    """The validated course. Cached per folder and reloaded when any file in course_data/
+    changes, so a tutor's edit shows up on the next call without restarting anything."""
+    folder = Path(root).resolve() if root is not None else find_course_root()
+    signature = _signature(folder)
+    cached = _cache.get(folder)
+    if cached is None or cached[0] != signature:
+        _cache[folder] = (signature, load_course_uncached(folder))
+    return _cache[folder][1]

@@ -1,0 +1,328 @@
+"""Typed, frozen records for everything in course_data/.
+
+Nothing past the loader handles raw YAML dicts: lessons, engines and tutor tools all work with
+these records. Mappings are read-only views, sequences are tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+CATEGORIES: tuple[str, ...] = ("assertive", "aggressive", "passive")
+"""The three behaviours learners sort lines into, in teaching order."""
+
+CHANNELS: tuple[str, ...] = ("face-to-face", "telephone", "email", "letter", "social-media", "sms")
+"""Channels a statement can come through (OCR Unit 7, 2.1)."""
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One of the five syllabus frameworks (City & Guilds 216, CFACSC4, OCR Unit 7, ...)."""
+
+    id: str
+    """Short id used as the prefix of its criteria, e.g. ``CG216``."""
+    title: str
+    """Full title for tutors' reports."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One assessment criterion, with a summary in the project's own words."""
+
+    id: str
+    """Id in the scheme of the syllabus README, e.g. ``CG216-1.4``."""
+    framework: str
+    """Id of the framework it belongs to."""
+    group: str
+    """Learning outcome or section it sits in, e.g. ``LO1 Understand`` or ``Merit``."""
+    summary: str
+    """One line in plain English."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of the course: a lesson notebook and an nbgrader assignment."""
+
+    id: str
+    """``unitN``; also the nbgrader assignment name."""
+    number: int
+    title: str
+    summary: str
+    """One line telling a learner what they will learn."""
+    lesson: str
+    """Lesson notebook path, relative to the course root."""
+    assignment: str
+    """nbgrader assignment id (folder under source/ and release/)."""
+    criteria: tuple[str, ...]
+    """Criterion ids this unit teaches."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A line a customer or member of staff says or writes, labelled with its behaviour."""
+
+    id: str
+    speaker: str
+    """``customer`` or ``staff``."""
+    name: str
+    """Who says or writes it."""
+    internal: bool
+    """True when the customer is a colleague (an internal customer)."""
+    channel: str
+    setting: str
+    """Kind of workplace, e.g. ``retail`` or ``council-services``."""
+    cue: str
+    """Tone of voice, body language or the look of a written message; may be empty."""
+    text: str
+    category: str
+    """``assertive``, ``aggressive`` or ``passive``."""
+    passive_aggressive: bool
+    """Indirect aggression; always has category ``aggressive``."""
+    worked_example: bool
+    """Shown worked in the lesson and left out of sorting rounds."""
+    reason: str
+    """One sentence saying why it is in its category."""
+
+
+@dataclass(frozen=True)
+class StatementBank:
+    """All statements for one unit's sorting activity."""
+
+    unit: str
+    statements: tuple[Statement, ...]
+
+    def by_id(self, statement_id: str) -> Statement:
+        """The statement with this id; ``KeyError`` naming the id if there is none."""
+        for statement in self.statements:
+            if statement.id == statement_id:
+                return statement
+        raise KeyError(f"no statement {statement_id!r} in the {self.unit} bank")
+
+    @property
+    def sortable(self) -> tuple[Statement, ...]:
+        """Statements that may be drawn for sorting (worked examples are left out)."""
+        return tuple(s for s in self.statements if not s.worked_example)
+
+    @property
+    def worked_examples(self) -> tuple[Statement, ...]:
+        return tuple(s for s in self.statements if s.worked_example)
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    """Something every customer can expect as standard."""
+
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CustomerServicePolicy:
+    promise: str
+    response_times: Mapping[str, str]
+    """How fast each channel is answered, by channel name."""
+    returns: str
+    complaints: str
+
+
+@dataclass(frozen=True)
+class Standards:
+    """Standards of behaviour the organisation sets for staff and for customers."""
+
+    staff: tuple[str, ...]
+    customers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most, in whole pounds, a role may agree on its own."""
+
+    refund: int
+    goodwill: int
+    replacement: int
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title: str
+    description: str
+    limits: Limits
+    can_also: tuple[str, ...]
+    notes: str
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    step: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AbusiveBehaviourPolicy:
+    summary: str
+    not_tolerated: tuple[str, ...]
+    steps: tuple[PolicyStep, ...]
+    """In the order staff follow them."""
+    ending_contact: Mapping[str, str]
+    """How to end contact, by channel (``telephone``, ``face-to-face``, ``written``)."""
+    support_for_staff: str
+
+
+@dataclass(frozen=True)
+class Safety:
+    rules: tuple[str, ...]
+    codeword: str
+    emergency: str
+
+
+@dataclass(frozen=True)
+class RecordingProcedure:
+    system: str
+    when: str
+    record: tuple[str, ...]
+    incidents: str
+    data_protection: str
+    reopen_or_escalate: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The employer every lesson, quiz and scenario refers to (course_data/organisation.yaml)."""
+
+    name: str
+    short_name: str
+    sector: str
+    description: str
+    channels: tuple[str, ...]
+    service_offer: tuple[ServiceItem, ...]
+    customer_service_policy: CustomerServicePolicy
+    standards_of_behaviour: Standards
+    roles: tuple[Role, ...]
+    escalation_chain: tuple[str, ...]
+    """Role ids, lowest authority first."""
+    abusive_behaviour_policy: AbusiveBehaviourPolicy
+    safety: Safety
+    recording_procedure: RecordingProcedure
+
+    def role(self, role_id: str) -> Role:
+        for role in self.roles:
+            if role.id == role_id:
+                return role
+        raise KeyError(f"no role {role_id!r} in the organisation profile")
+
+
+@dataclass(frozen=True)
+class KnowledgeCheck:
+    """One autograded question: the learner types a letter or a word."""
+
+    id: str
+    """Dotted id such as ``2.3``; the answer variable is ``answer_2_3``."""
+    kind: str
+    """``letter`` (options A-D) or ``word`` (one of ``words``)."""
+    question: str
+    options: Mapping[str, str]
+    """Letter to option text; empty for ``word`` checks."""
+    words: tuple[str, ...]
+    """Accepted words for ``word`` checks; empty for ``letter`` checks."""
+    answer: str
+    explanation: str
+    """For tutors only: why the answer is right. Never shown to learners."""
+    criteria: tuple[str, ...]
+    points: int
+
+    @property
+    def variable(self) -> str:
+        return "answer_" + self.id.replace(".", "_")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """What the learner may type: the option letters or the words."""
+        return tuple(self.options) if self.kind == "letter" else self.words
+
+
+@dataclass(frozen=True)
+class RubricLine:
+    points: int
+    look_for: str
+    """What the tutor looks for to award these points."""
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """A written answer the tutor marks by hand against a points rubric."""
+
+    id: str
+    """Id such as ``2.r1``; the graded cell is ``reflection_2_1``."""
+    title: str
+    prompt: str
+    hints: tuple[str, ...]
+    points: int
+    criteria: tuple[str, ...]
+    rubric: tuple[RubricLine, ...]
+
+    @property
+    def grade_id(self) -> str:
+        unit, _, number = self.id.partition(".r")
+        return f"reflection_{unit}_{number}"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A unit's nbgrader knowledge check, from course_data/assignments/<unit>.yaml."""
+
+    unit: str
+    title: str
+    intro: str
+    checks: tuple[KnowledgeCheck, ...]
+    reflections: tuple[Reflection, ...]
+
+    @property
+    def total_points(self) -> int:
+        return sum(c.points for c in self.checks) + sum(r.points for r in self.reflections)
+
+    @property
+    def autograded_points(self) -> int:
+        return sum(c.points for c in self.checks)
+
+
+@dataclass(frozen=True)
+class Course:
+    """Everything in course_data/, validated and cross-checked."""
+
+    root: Path
+    """The course directory (the folder holding course_data/, notebooks/, source/)."""
+    frameworks: tuple[Framework, ...]
+    criteria: Mapping[str, Criterion]
+    """By id, in the order of criteria.yaml."""
+    units: tuple[Unit, ...]
+    organisation: Organisation
+    statement_banks: Mapping[str, StatementBank]
+    """By unit id."""
+    assignments: Mapping[str, Assignment]
+    """By unit id."""
+
+    def unit(self, unit_id: str) -> Unit:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        known = ", ".join(u.id for u in self.units)
+        raise KeyError(f"no unit {unit_id!r} in course_data/units.yaml (known: {known})")
+
+    def statement_bank(self, unit_id: str) -> StatementBank:
+        try:
+            return self.statement_banks[unit_id]
+        except KeyError:
+            raise KeyError(
+                f"no statement bank for {unit_id!r}: expected course_data/statements/{unit_id}.yaml"
+            ) from None
+
+    def assignment(self, unit_id: str) -> Assignment:
+        try:
+            return self.assignments[unit_id]
+        except KeyError:
+            raise KeyError(
+                f"no assignment for {unit_id!r}: expected course_data/assignments/{unit_id}.yaml"
+            ) from None

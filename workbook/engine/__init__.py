@@ -1,0 +1,1 @@
+"""Pure activity logic: no IPython imports, unit tested with in-memory fixtures."""

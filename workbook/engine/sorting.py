@@ -1,0 +1,129 @@
+"""Sorting activity logic: draw a round of statements, mark a learner's choices, retry the misses.
+
+Pure functions over frozen records; no IPython. The widget in workbook.widgets.sorting is a thin
+view over these.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..content.records import CATEGORIES, Statement, StatementBank
+
+DEFAULT_ROUND_SIZE = 8
+
+
+@dataclass(frozen=True)
+class SortRound:
+    """The statements a learner sorts in one go."""
+
+    unit: str
+    item_ids: tuple[str, ...]
+    """Statement ids, in the order shown."""
+    seed: int
+    """Seed the round was drawn with, so it can be drawn again exactly."""
+    attempt: int = 1
+    """1 for a fresh round; 2 or more when retrying the lines got wrong last time."""
+
+
+@dataclass(frozen=True)
+class ItemFeedback:
+    statement: Statement
+    chosen: str | None
+    """The category the learner chose, or None when they left it blank."""
+    correct: bool
+    message: str
+    """What the learner is told: their choice if wrong, the right category and the reason."""
+
+
+@dataclass(frozen=True)
+class SortResult:
+    round: SortRound
+    items: tuple[ItemFeedback, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(item.correct for item in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def wrong_ids(self) -> tuple[str, ...]:
+        return tuple(item.statement.id for item in self.items if not item.correct)
+
+    @property
+    def summary(self) -> str:
+        if self.score == self.total:
+            return f"You sorted all {self.total} lines correctly. Well done!"
+        missed = self.total - self.score
+        lines = "line" if missed == 1 else "lines"
+        return (f"You sorted {self.score} out of {self.total} correctly. "
+                f"Read the reasons, then try the {missed} {lines} you missed again.")
+
+
+def draw_round(bank: StatementBank, size: int = DEFAULT_ROUND_SIZE,
+               seed: int | None = None) -> SortRound:
+    """Draw ``size`` sortable statements at random (worked examples are left out).
+
+    Every category gets an equal share where the bank allows (so a round of 8 has at least two
+    of each), and the same seed always gives the same round.
+    """
+    if size < 1:
+        raise ValueError(f"a round needs at least one line (size={size})")
+    pool = bank.sortable
+    if size > len(pool):
+        raise ValueError(f"a round of {size} needs {size} lines; the {bank.unit} bank has {len(pool)}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**31)
+    rng = random.Random(seed)
+    by_category = {c: sorted((s for s in pool if s.category == c), key=lambda s: s.id)
+                   for c in CATEGORIES}
+    share = size // len(CATEGORIES)
+    chosen: list[Statement] = []
+    for category in CATEGORIES:
+        candidates = by_category[category]
+        chosen += rng.sample(candidates, min(share, len(candidates)))
+    rest = sorted((s for s in pool if s not in chosen), key=lambda s: s.id)
+    chosen += rng.sample(rest, size - len(chosen))
+    rng.shuffle(chosen)
+    return SortRound(bank.unit, tuple(s.id for s in chosen), seed)
+
+
+def _message(statement: Statement, chosen: str | None, correct: bool) -> str:
+    label = statement.category
+    if statement.passive_aggressive:
+        label = "aggressive (it is passive-aggressive)"
+    if chosen is None:
+        return f"You did not choose. This line is {label}. {statement.reason}"
+    if correct:
+        return f"This line is {label}. {statement.reason}"
+    return f"You chose {chosen}, but this line is {label}. {statement.reason}"
+
+
+def mark_sort(sort_round: SortRound, answers: Mapping[str, str | None],
+              bank: StatementBank) -> SortResult:
+    """Mark the learner's choices (statement id to category; missing or None means blank)."""
+    for statement_id, category in answers.items():
+        if statement_id not in sort_round.item_ids:
+            raise ValueError(f"{statement_id!r} is not in this round")
+        if category is not None and category not in CATEGORIES:
+            raise ValueError(f"{category!r} is not a category (use one of {', '.join(CATEGORIES)})")
+    items = []
+    for statement_id in sort_round.item_ids:
+        statement = bank.by_id(statement_id)
+        chosen = answers.get(statement_id)
+        correct = chosen == statement.category
+        items.append(ItemFeedback(statement, chosen, correct, _message(statement, chosen, correct)))
+    return SortResult(sort_round, tuple(items))
+
+
+def retry_round(result: SortResult) -> SortRound | None:
+    """A round of just the lines got wrong, or None when there are none."""
+    if not result.wrong_ids:
+        return None
+    previous = result.round
+    return SortRound(previous.unit, result.wrong_ids, previous.seed, previous.attempt + 1)

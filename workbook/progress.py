@@ -1,0 +1,105 @@
+"""Where a learner's activity progress is kept between sessions.
+
+One small JSON file per activity per learner, outside the course folder (so it never mixes with
+source/ or release/, and a re-released lesson never overwrites it). Writes are atomic, and a file
+that cannot be read is set aside, never deleted.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+APP_FOLDER = "challenging-customers-workbook"
+
+
+def learner_id() -> str:
+    """``$WORKBOOK_LEARNER``, else the computer's user name, made safe for a folder name."""
+    raw = os.environ.get("WORKBOOK_LEARNER") or _user_name()
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", raw).strip("._") or "learner"
+    return safe[:64]
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some containers; any stable name will do
+        return "learner"
+
+
+def progress_dir() -> Path:
+    """The folder for this learner's progress.
+
+    ``$WORKBOOK_PROGRESS_DIR`` if set (one folder per learner is made inside it), else the
+    Jupyter data folder for this user, e.g. ``~/.local/share/jupyter/challenging-customers-workbook``
+    on Linux or ``%APPDATA%\\jupyter\\challenging-customers-workbook`` on Windows.
+    """
+    base = os.environ.get("WORKBOOK_PROGRESS_DIR")
+    if base:
+        root = Path(base).expanduser()
+    else:
+        from jupyter_core.paths import jupyter_data_dir
+
+        root = Path(jupyter_data_dir()) / APP_FOLDER
+    return root / learner_id()
+
+
+class ProgressStore:
+    """Load and save one learner's progress, a JSON object per activity."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None):
+        self.directory = Path(directory) if directory is not None else progress_dir()
+        self.notices: list[str] = []
+        """Plain-English notes for the learner, e.g. that a damaged file was set aside."""
+
+    def path(self, activity: str) -> Path:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", activity):
+            raise ValueError(f"activity names are lower-case words and hyphens, not {activity!r}")
+        return self.directory / f"{activity}.json"
+
+    def load(self, activity: str) -> dict[str, Any]:
+        """The saved progress, or an empty dict when there is none yet."""
+        path = self.path(activity)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            return data
+        except ValueError:
+            kept = path.with_name(f"{path.stem}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}.json")
+            os.replace(path, kept)
+            self.notices.append(
+                f"Your saved progress for this activity could not be read, so it was kept as "
+                f"{kept.name} and a fresh start was made. Tell your tutor if you need it back.")
+            return {}
+
+    def save(self, activity: str, data: dict[str, Any]) -> Path:
+        """Write atomically: a crash mid-write leaves the previous file whole."""
+        path = self.path(activity)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=1, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def saved_activities(self) -> list[Path]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("*.json"))

@@ -1,0 +1,209 @@
+"""Build each unit's nbgrader source notebook from course_data/assignments/<unit>.yaml.
+
+Questions are data, not hand-edited cells: a tutor edits the YAML and runs
+``workbook build-sources``; then ``nbgrader generate_assignment`` makes release/. The test suite
+fails when source/ or release/ is out of date.
+
+The cell shapes follow DESIGN.md:
+- an answer cell per check, released as ``answer_2_3 = ""`` under a comment saying what to type;
+- a test cell below it: a visible, friendly format check and a hidden check of exact type and
+  value that shows no code or answer when it fails;
+- reflections are manually graded markdown cells; the rubric sits in a mark-scheme region of
+  the read-only prompt cell above, so formgrader shows it to the tutor but release/ and the
+  learner's feedback do not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from ..content.records import Assignment, Course, KnowledgeCheck, Reflection
+
+NBGRADER_SCHEMA = 3
+
+
+def _nbgrader(grade_id: str, *, grade: bool = False, solution: bool = False,
+              locked: bool = False, points: int | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": locked,
+                            "schema_version": NBGRADER_SCHEMA, "solution": solution,
+                            "task": False}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def _markdown(cell_id: str, source: str, **nbgrader: Any) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(source, id=cell_id.replace("_", "-"))
+    cell.metadata["nbgrader"] = _nbgrader(cell_id, **nbgrader)
+    return cell
+
+
+def _code(cell_id: str, source: str, **nbgrader: Any) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source, id=cell_id.replace("_", "-"))
+    cell.metadata["nbgrader"] = _nbgrader(cell_id, **nbgrader)
+    return cell
+
+
+def _evidence(cell: nbformat.NotebookNode, item: str, criteria: tuple[str, ...]) -> None:
+    """Name the criteria a graded cell evidences, so the gradebook becomes an evidence matrix."""
+    cell.metadata["workbook"] = {"item": item, "criteria": list(criteria)}
+
+
+def _number(check_id: str) -> str:
+    return check_id.split(".", 1)[1]
+
+
+def question_markdown(check: KnowledgeCheck) -> str:
+    lines = [f"### Question {_number(check.id)}", "", check.question, ""]
+    if check.kind == "letter":
+        lines += [f"- **{letter}.** {text}" for letter, text in check.options.items()]
+        how = f"Type one letter, {', '.join(check.options)}, in the answer cell below."
+    else:
+        how = f"Type one word, {', '.join(check.words)}, in the answer cell below."
+    lines += ["", f"*{how}*", "", "### BEGIN MARK SCHEME",
+              f"**For the tutor:** the answer is **{check.answer}**. {check.explanation}",
+              "### END MARK SCHEME"]
+    return "\n".join(lines)
+
+
+def answer_source(check: KnowledgeCheck) -> str:
+    if check.kind == "letter":
+        what = f"one letter ({', '.join(check.options)})"
+    else:
+        what = f"one word ({', '.join(check.words)})"
+    return "\n".join([
+        f"# Question {_number(check.id)}: type {what} between the quotes, then press Shift+Enter.",
+        f'{check.variable} = ""',
+        "### BEGIN SOLUTION",
+        f"{check.variable} = {json.dumps(check.answer)}",
+        "### END SOLUTION",
+    ])
+
+
+def _normalise(check: KnowledgeCheck) -> str:
+    return ".strip().upper()" if check.kind == "letter" else ".strip().lower()"
+
+
+def test_source(check: KnowledgeCheck) -> str:
+    """Visible format check, then the hidden check of exact type and value.
+
+    The hidden part reaches ``type`` and ``str`` through literals (``().__class__.__class__`` is
+    ``type``; ``"".__class__`` is ``str``) so a learner's cell cannot shadow them, and it raises an
+    exception whose ``_render_traceback_`` hides the source lines (and with them the answer)
+    from the traceback in the learner's feedback.
+    """
+    if check.kind == "letter":
+        visible = ("from workbook.checks import check_letter\n"
+                   f"check_letter({check.variable}, {json.dumps(''.join(check.options))})")
+    else:
+        visible = ("from workbook.checks import check_word\n"
+                   f"check_word({check.variable}, {json.dumps(list(check.words))})")
+    expected = check.answer.upper() if check.kind == "letter" else check.answer.lower()
+    hidden = "\n".join([
+        "### BEGIN HIDDEN TESTS",
+        "class _NotMarkedRight(Exception):",
+        "    def _render_traceback_(self):",
+        '        return ["This answer did not earn the mark."]',
+        f"if ().__class__.__class__({check.variable}) is not \"\".__class__ or "
+        f"{check.variable}{_normalise(check)} != {json.dumps(expected)}:",
+        "    raise _NotMarkedRight()",
+        "### END HIDDEN TESTS",
+    ])
+    return visible + "\n" + hidden
+
+
+def reflection_prompt_markdown(reflection: Reflection) -> str:
+    lines = [f"### Reflection {reflection.id.split('.r')[1]}: {reflection.title}", "",
+             reflection.prompt, ""]
+    if reflection.hints:
+        lines += ["To help you write:", ""] + [f"- {hint}" for hint in reflection.hints] + [""]
+    lines += [f"*Write your answer in the box below. Your tutor marks it (up to "
+              f"{reflection.points} marks).*", "", "### BEGIN MARK SCHEME",
+              f"**Rubric for the tutor** ({reflection.points} marks; criteria: "
+              f"{', '.join(reflection.criteria)}):", ""]
+    lines += [f"- **{line.points} mark{'s' if line.points > 1 else ''}:** {line.look_for}"
+              for line in reflection.rubric]
+    lines += ["### END MARK SCHEME"]
+    return "\n".join(lines)
+
+
+def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.NotebookNode:
+    """The instructor version of a unit's knowledge check, as an nbformat notebook."""
+    unit = course.unit(assignment.unit)
+    number = unit.number
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"},
+        "language_info": {"name": "python"},
+        "workbook": {"unit": unit.id,
+                     "generated_from": f"course_data/assignments/{unit.id}.yaml"},
+    }
+    cells = [_markdown(f"intro_{number}", "\n".join([
+        f"# {assignment.title}", "", assignment.intro, "",
+        f"There are {len(assignment.checks)} questions worth one mark each"
+        + (f" and {len(assignment.reflections)} written reflection"
+           f"{'s' if len(assignment.reflections) != 1 else ''} your tutor marks."
+           if assignment.reflections else "."),
+    ]), locked=True)]
+    for check in assignment.checks:
+        suffix = check.id.replace(".", "_")
+        cells.append(_markdown(f"question_{suffix}", question_markdown(check), locked=True))
+        cells.append(_code(f"answer_{suffix}", answer_source(check), solution=True))
+        test = _code(f"check_{suffix}", test_source(check), grade=True, locked=True,
+                     points=check.points)
+        test.metadata["jupyter"] = {"source_hidden": True}
+        _evidence(test, check.id, check.criteria)
+        cells.append(test)
+    for reflection in assignment.reflections:
+        grade_id = reflection.grade_id
+        cells.append(_markdown(f"prompt_{grade_id}", reflection_prompt_markdown(reflection),
+                               locked=True))
+        answer = _markdown(grade_id, "*The learner writes their reflection here; the rubric is "
+                           "in the cell above.*", grade=True, solution=True,
+                           points=reflection.points)
+        _evidence(answer, reflection.id, reflection.criteria)
+        cells.append(answer)
+    cells.append(_markdown(f"finish_{number}", "\n".join([
+        "## Before you hand it in", "",
+        "1. Run every cell (Run menu → Run All Cells) and read any message under your answers.",
+        "2. Save the notebook: File → Save, or Ctrl+S (Cmd+S on a Mac).",
+        "3. With a tutor: open the **Assignments** tab and press **Submit** next to this unit.",
+        "",
+        "The checks under each answer only tell you whether your answer is in the right form. "
+        "Your marks come back to you as feedback after your tutor has marked your work.",
+    ]), locked=True))
+    nb.cells = cells
+    return nb
+
+
+def source_path(course: Course, unit_id: str) -> Path:
+    assignment = course.unit(unit_id).assignment
+    return course.root / "source" / assignment / f"{assignment}.ipynb"
+
+
+def render(nb: nbformat.NotebookNode) -> str:
+    """The notebook as it is written to disk (stable, so re-running changes nothing)."""
+    return nbformat.writes(nb, version=4) + "\n"
+
+
+def build_sources(course: Course, check_only: bool = False) -> list[Path]:
+    """Write (or with ``check_only``, just compare) every unit's source notebook.
+
+    Returns the paths that were out of date.
+    """
+    stale = []
+    for unit_id, assignment in course.assignments.items():
+        path = source_path(course, unit_id)
+        text = render(build_source_notebook(course, assignment))
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current != text:
+            stale.append(path)
+            if not check_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    return stale

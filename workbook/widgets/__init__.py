@@ -1,0 +1,1 @@
+"""Thin ipywidgets views over the engine. Every UI event has a Python twin."""

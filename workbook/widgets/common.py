@@ -1,0 +1,55 @@
+"""Small helpers shared by the workbook's widgets: the stylesheet and safe HTML."""
+
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+from importlib.resources import files
+
+import ipywidgets as widgets
+
+from ..content.records import Statement
+
+CHANNEL_NAMES = {
+    "face-to-face": "face to face", "telephone": "phone call", "email": "email",
+    "letter": "letter", "social-media": "social media post", "sms": "text message (SMS)",
+}
+SETTING_NAMES = {
+    "retail": "shop", "utilities": "energy or water company", "travel": "travel",
+    "healthcare-reception": "health centre reception", "hospitality": "hotel or restaurant",
+    "council-services": "council services", "telecoms": "phone and broadband company",
+    "banking": "bank", "leisure": "leisure centre",
+}
+
+
+@cache
+def stylesheet() -> str:
+    return (files("workbook") / "assets" / "workbook.css").read_text(encoding="utf-8")
+
+
+def styled(html: str) -> str:
+    """Wrap activity HTML with the stylesheet so it renders the same in any front end."""
+    return f"<style>{stylesheet()}</style><div class='wb-activity'>{html}</div>"
+
+
+def html_widget(html: str) -> widgets.HTML:
+    return widgets.HTML(value=styled(html))
+
+
+def statement_html(statement: Statement, heading: str) -> str:
+    """A line as a learner sees it: who, through which channel, the cue, then the words."""
+    who = "member of staff" if statement.speaker == "staff" else (
+        "internal customer (a colleague)" if statement.internal else "customer")
+    meta = (f"<strong>{escape(heading)}</strong> · {escape(statement.name)}, {who} · "
+            f"{escape(CHANNEL_NAMES[statement.channel])} · "
+            f"{escape(SETTING_NAMES.get(statement.setting, statement.setting))}")
+    cue = f"<p class='wb-cue'>({escape(statement.cue)})</p>" if statement.cue else ""
+    return (f"<div class='wb-line'><p class='wb-meta'>{meta}</p>{cue}"
+            f"<p class='wb-quote'>“{escape(statement.text)}”</p></div>")
+
+
+def feedback_html(correct: bool, message: str) -> str:
+    """Right or wrong shown by a symbol and a word as well as colour."""
+    mark, css = ("✓ Right", "wb-right") if correct else ("✗ Not quite", "wb-wrong")
+    return (f"<div class='wb-feedback {css}'><span class='wb-mark'>{mark}.</span> "
+            f"{escape(message)}</div>")

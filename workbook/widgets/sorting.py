@@ -1,0 +1,258 @@
+"""The sorting activity: choose assertive, aggressive or passive for each line, then check.
+
+A thin view over :mod:`workbook.engine.sorting`. Each line has a labelled group of radio buttons
+(Tab to reach it, arrow keys to choose), so nothing depends on dragging. Every event has a
+Python twin: :meth:`SortingActivity.select`, :meth:`check`, :meth:`retry`, :meth:`new_round`.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+from traitlets import Bool, Dict, Int, List, Unicode
+
+from ..content.records import CATEGORIES, StatementBank
+from ..engine.sorting import (
+    DEFAULT_ROUND_SIZE,
+    SortResult,
+    SortRound,
+    draw_round,
+    mark_sort,
+    retry_round,
+)
+from ..progress import ProgressStore
+from .common import feedback_html, html_widget, statement_html, styled
+
+SAVE_VERSION = 1
+
+
+class SortingActivity(widgets.VBox):
+    """Sort a round of lines into assertive, aggressive and passive, with feedback and retries."""
+
+    round_ids = List(Unicode(), help="Statement ids in the current round, in the order shown.")
+    selections = Dict(help="Statement id to the category the learner has chosen so far.")
+    checked = Bool(False, help="True once the current round has been checked.")
+    score = Int(0, help="Lines sorted correctly in the last check.")
+    total = Int(0, help="Lines in the current round.")
+    message = Unicode("", help="What the learner was last told: the score or what to do next.")
+
+    def __init__(self, bank: StatementBank, store: ProgressStore | None = None,
+                 round_size: int = DEFAULT_ROUND_SIZE, seed: int | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.bank = bank
+        self.store = store
+        self.round_size = round_size
+        self.activity = f"{bank.unit}-sorting"
+        self.history: list[dict[str, Any]] = []
+        self.result: SortResult | None = None
+        self._round: SortRound | None = None
+        self._radios: dict[str, widgets.RadioButtons] = {}
+        self._quiet = False
+        self._feedback: dict[str, widgets.HTML] = {}
+
+        self._status = widgets.HTML()
+        self._progress = widgets.HTML()
+        self.check_button = widgets.Button(
+            description="Check my answers", icon="check", button_style="primary",
+            tooltip="Mark your choices and see the reason for each line")
+        self.retry_button = widgets.Button(
+            description="Try the ones I got wrong", icon="redo",
+            tooltip="Sort again only the lines you got wrong")
+        self.new_round_button = widgets.Button(
+            description="New round", icon="random", tooltip="Start a new round of different lines")
+        for button in (self.check_button, self.retry_button, self.new_round_button):
+            button.layout = widgets.Layout(width="auto")
+        self.check_button.on_click(lambda _: self.check())
+        self.retry_button.on_click(lambda _: self.retry())
+        self.new_round_button.on_click(lambda _: self.new_round())
+        self._items_box = widgets.VBox()
+        self._heading = "Sort these lines"
+        self._notices: list[str] = []
+        self.add_class("wb-sorting")
+
+        saved = self.store.load(self.activity) if self.store else {}
+        if not self._restore(saved):
+            self._start(draw_round(bank, round_size, seed))
+        for notice in self._notices + (self.store.notices if self.store else []):
+            self._say(notice)
+
+    # ------------------------------------------------------------------ Python twins of events
+
+    def select(self, item: str | int, category: str | None) -> None:
+        """Choose a category for a line, by statement id or by its 1-based line number.
+        The twin of clicking (or arrowing to) a radio button."""
+        statement_id = self._resolve(item)
+        if category is not None and category not in CATEGORIES:
+            raise ValueError(f"{category!r} is not a category (use one of {', '.join(CATEGORIES)})")
+        self._radios[statement_id].value = category
+
+    def check(self) -> SortResult | None:
+        """Mark the round (the twin of pressing Check). Asks for the missing choices first."""
+        if self.checked or self._round is None:
+            return self.result
+        missing = [n for n, sid in enumerate(self.round_ids, start=1)
+                   if self.selections.get(sid) is None]
+        if missing:
+            numbers = ", ".join(str(n) for n in missing)
+            lines = "line" if len(missing) == 1 else "lines"
+            self._say(f"Choose a category for every line first. Still to do: {lines} {numbers}.")
+            return None
+        result = mark_sort(self._round, dict(self.selections), self.bank)
+        self._show_result(result)
+        self.history.append({
+            "item_ids": list(self._round.item_ids), "seed": self._round.seed,
+            "attempt": self._round.attempt, "answers": dict(self.selections),
+            "score": result.score, "total": result.total,
+            "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        })
+        self._save()
+        return result
+
+    def retry(self) -> SortRound | None:
+        """Start a round of only the lines got wrong (the twin of the retry button)."""
+        if self.result is None:
+            self._say("Check your answers first; then you can retry the ones you got wrong.")
+            return None
+        again = retry_round(self.result)
+        if again is None:
+            self._say("You got them all right, so there is nothing to retry. Try a new round!")
+            return None
+        self._start(again)
+        return again
+
+    def new_round(self, seed: int | None = None) -> SortRound:
+        """Start a fresh round of different lines (the twin of the New round button)."""
+        fresh = draw_round(self.bank, self.round_size, seed)
+        self._start(fresh)
+        return fresh
+
+    # ------------------------------------------------------------------ view
+
+    def _resolve(self, item: str | int) -> str:
+        if isinstance(item, int):
+            if not 1 <= item <= len(self.round_ids):
+                raise ValueError(f"line {item} is not in this round (1 to {len(self.round_ids)})")
+            return self.round_ids[item - 1]
+        if item not in self._radios:
+            raise ValueError(f"{item!r} is not in this round")
+        return item
+
+    def _start(self, sort_round: SortRound, selections: dict[str, str] | None = None) -> None:
+        self._round = sort_round
+        self.result = None
+        self.checked = False
+        self.score = 0
+        self.round_ids = list(sort_round.item_ids)
+        self.total = len(sort_round.item_ids)
+        self.selections = {}
+        self._radios, self._feedback = {}, {}
+        rows: list[widgets.Widget] = []
+        for number, statement_id in enumerate(sort_round.item_ids, start=1):
+            statement = self.bank.by_id(statement_id)
+            radio = widgets.RadioButtons(
+                options=[(c.capitalize(), c) for c in CATEGORIES], value=None,
+                description=f"Line {number}:", tooltip=f"Is line {number} assertive, aggressive "
+                "or passive?", layout=widgets.Layout(width="auto"),
+                style={"description_width": "initial"})
+            radio.observe(self._on_choice(statement_id), names="value")
+            feedback = widgets.HTML()
+            self._radios[statement_id] = radio
+            self._feedback[statement_id] = feedback
+            rows.append(widgets.VBox([html_widget(statement_html(statement, f"Line {number}")),
+                                      radio, feedback]))
+        self._items_box.children = tuple(rows)
+        self._quiet = True
+        try:
+            for statement_id, category in (selections or {}).items():
+                if statement_id in self._radios:
+                    self._radios[statement_id].value = category
+        finally:
+            self._quiet = False
+        heading = "Sort these lines" if sort_round.attempt == 1 else "Try these lines again"
+        self._heading = heading
+        self._say("Choose assertive, aggressive or passive for each line, then press "
+                  "“Check my answers”.")
+        self._refresh_buttons()
+        self.children = (self._status, self._items_box, widgets.HBox(
+            [self.check_button, self.retry_button, self.new_round_button]), self._progress)
+        self._save()
+
+    def _on_choice(self, statement_id: str):
+        def handler(change: dict[str, Any]) -> None:
+            if self.checked:
+                return
+            chosen = dict(self.selections)
+            chosen[statement_id] = change["new"]
+            self.selections = chosen
+            if not self._quiet:
+                self._save()
+        return handler
+
+    def _show_result(self, result: SortResult) -> None:
+        self.result = result
+        self.checked = True
+        self.score = result.score
+        for item in result.items:
+            self._feedback[item.statement.id].value = styled(feedback_html(item.correct, item.message))
+            self._radios[item.statement.id].disabled = True
+        self._say(result.summary)
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        self.check_button.disabled = self.checked
+        self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
+        best = max((h["score"] / h["total"] for h in self.history if h["attempt"] == 1),
+                   default=None)
+        rounds = sum(1 for h in self.history if h["attempt"] == 1)
+        if rounds:
+            self._progress.value = styled(
+                f"<p class='wb-note'>Rounds checked so far: {rounds}. "
+                f"Best first-try score: {round(best * 100)}%. Your progress is saved.</p>")
+
+    def _say(self, text: str) -> None:
+        self.message = text
+        self._status.value = styled(
+            f"<h3>{escape(self._heading)}</h3><p class='wb-status' role='status'>{escape(text)}</p>")
+
+    # ------------------------------------------------------------------ saving
+
+    def _save(self) -> None:
+        if self.store is None or self._round is None:
+            return
+        self.store.save(self.activity, {
+            "version": SAVE_VERSION,
+            "round": {"item_ids": list(self._round.item_ids), "seed": self._round.seed,
+                      "attempt": self._round.attempt},
+            "selections": {k: v for k, v in self.selections.items() if v is not None},
+            "checked": self.checked,
+            "history": self.history,
+        })
+
+    def _restore(self, saved: dict[str, Any]) -> bool:
+        """Put back a saved round; False when there is nothing usable to restore."""
+        self.history = [h for h in saved.get("history", []) if isinstance(h, dict)
+                        and {"score", "total", "attempt"} <= set(h)]
+        state = saved.get("round")
+        if not isinstance(state, dict):
+            return False
+        ids = state.get("item_ids") or []
+        known = {s.id for s in self.bank.statements}
+        if not ids or not all(isinstance(i, str) and i in known for i in ids):
+            if ids:
+                self._notices.append(
+                    "The lines in your saved round have changed since you last worked on it, so "
+                    "a new round was started. Your past scores are kept.")
+            return False
+        sort_round = SortRound(self.bank.unit, tuple(ids), int(state.get("seed", 0)),
+                               int(state.get("attempt", 1)))
+        selections = {k: v for k, v in (saved.get("selections") or {}).items()
+                      if k in ids and v in CATEGORIES}
+        self._start(sort_round, selections)
+        if saved.get("checked") and len(selections) == len(ids):
+            self._show_result(mark_sort(sort_round, selections, self.bank))
+        else:
+            self._say("Welcome back! Your choices so far have been kept.")
+        return True
