@@ -37,8 +37,9 @@ def progress_dir() -> Path:
     """The folder for this learner's progress.
 
     ``$WORKBOOK_PROGRESS_DIR`` if set (one folder per learner is made inside it), else the
-    Jupyter data folder for this user, e.g. ``~/.local/share/jupyter/challenging-customers-workbook``
-    on Linux or ``%APPDATA%\\jupyter\\challenging-customers-workbook`` on Windows.
+    Jupyter data folder for this user, e.g.
+    ``~/.local/share/jupyter/challenging-customers-workbook`` on Linux, or the same folder
+    under ``%APPDATA%\\jupyter`` on Windows.
     """
     base = os.environ.get("WORKBOOK_PROGRESS_DIR")
     if base:

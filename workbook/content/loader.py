@@ -274,7 +274,8 @@ def _build_units(data: dict, label: str, criteria: Mapping[str, Criterion]) -> t
             raise ContentError(label, f"unit number {u['number']} is used twice", item, "number")
         numbers.add(u["number"])
         if u["id"] != f"unit{u['number']}":
-            raise ContentError(label, f"id must be unit{u['number']} to match its number", item, "id")
+            raise ContentError(label, f"id must be unit{u['number']} to match its number",
+                               item, "id")
         _known_criteria(u["criteria"], criteria, label, item)
         units.append(Unit(u["id"], u["number"], u["title"], u["summary"], u["lesson"],
                           u["assignment"], tuple(u["criteria"])))
@@ -287,7 +288,8 @@ def _build_statements(data: dict, label: str) -> StatementBank:
     for s in data["statements"]:
         if s["passive_aggressive"] and s["category"] != "aggressive":
             raise ContentError(
-                label, "a passive-aggressive line is taught as aggressive: set category: aggressive",
+                label,
+                "a passive-aggressive line is taught as aggressive: set category to aggressive",
                 f"{s['id']!r} in statements", "category")
         statements.append(Statement(
             id=s["id"], speaker=s["speaker"], name=s["name"], internal=s["internal"],
@@ -305,11 +307,13 @@ def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion])
     for c in data["checks"]:
         item = f"{c['id']!r} in checks"
         if c["id"].split(".")[0] != number:
-            raise ContentError(label, f"check ids in {data['unit']} start with {number}.", item, "id")
+            raise ContentError(label, f"check ids in {data['unit']} start with {number}.",
+                               item, "id")
         _known_criteria(c["criteria"], criteria, label, item)
         if c["kind"] == "letter":
             if "options" not in c:
-                raise ContentError(label, "is missing (a letter check needs options)", item, "options")
+                raise ContentError(label, "is missing (a letter check needs options)",
+                                   item, "options")
             if "words" in c:
                 raise ContentError(label, "only word checks have words", item, "words")
             if c["answer"] not in c["options"]:
@@ -318,7 +322,8 @@ def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion])
                     item, "answer")
         else:
             if "words" not in c:
-                raise ContentError(label, "is missing (a word check needs words)", item, "words")
+                raise ContentError(label, "is missing (a word check needs words)",
+                                   item, "words")
             if "options" in c:
                 raise ContentError(label, "only letter checks have options", item, "options")
             if c["answer"] not in c["words"]:
@@ -365,7 +370,7 @@ def _build_organisation(data: dict, label: str) -> Organisation:
                 label, f"{role_id!r} is not the id of a role in roles",
                 f"number {position} in escalation_chain", None)
     by_id = {r.id: r for r in roles}
-    for lower, higher in zip(chain, chain[1:]):
+    for lower, higher in zip(chain, chain[1:], strict=False):
         for kind in ("refund", "goodwill", "replacement"):
             low, high = getattr(by_id[lower].limits, kind), getattr(by_id[higher].limits, kind)
             if high < low:

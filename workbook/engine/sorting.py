@@ -76,7 +76,8 @@ def draw_round(bank: StatementBank, size: int = DEFAULT_ROUND_SIZE,
         raise ValueError(f"a round needs at least one line (size={size})")
     pool = bank.sortable
     if size > len(pool):
-        raise ValueError(f"a round of {size} needs {size} lines; the {bank.unit} bank has {len(pool)}")
+        raise ValueError(
+            f"a round of {size} needs {size} lines; the {bank.unit} bank has {len(pool)}")
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)

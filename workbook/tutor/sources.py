@@ -6,8 +6,9 @@ fails when source/ or release/ is out of date.
 
 The cell shapes follow DESIGN.md:
 - an answer cell per check, released as ``answer_2_3 = ""`` under a comment saying what to type;
-- a test cell below it: a visible, friendly format check and a hidden check of exact type and
-  value that shows no code or answer when it fails;
+- below it a read-only, ungraded cell with the visible, friendly format check, then the graded
+  cell holding only the hidden check of exact type and value, which shows no code or answer
+  when it fails (a separate cell, so no error elsewhere can print its lines in a traceback);
 - reflections are manually graded markdown cells; the rubric sits in a mark-scheme region of
   the read-only prompt cell above, so formgrader shows it to the tutor but release/ and the
   learner's feedback do not.
@@ -57,13 +58,17 @@ def _number(check_id: str) -> str:
     return check_id.split(".", 1)[1]
 
 
+def _either(choices: list[str]) -> str:
+    return ", ".join(choices[:-1]) + " or " + choices[-1]
+
+
 def question_markdown(check: KnowledgeCheck) -> str:
     lines = [f"### Question {_number(check.id)}", "", check.question, ""]
     if check.kind == "letter":
         lines += [f"- **{letter}.** {text}" for letter, text in check.options.items()]
-        how = f"Type one letter, {', '.join(check.options)}, in the answer cell below."
+        how = f"Type one letter, {_either(list(check.options))}, in the answer cell below."
     else:
-        how = f"Type one word, {', '.join(check.words)}, in the answer cell below."
+        how = f"Type one word, {_either(list(check.words))}, in the answer cell below."
     lines += ["", f"*{how}*", "", "### BEGIN MARK SCHEME",
               f"**For the tutor:** the answer is **{check.answer}**. {check.explanation}",
               "### END MARK SCHEME"]
@@ -72,9 +77,9 @@ def question_markdown(check: KnowledgeCheck) -> str:
 
 def answer_source(check: KnowledgeCheck) -> str:
     if check.kind == "letter":
-        what = f"one letter ({', '.join(check.options)})"
+        what = f"one letter ({_either(list(check.options))})"
     else:
-        what = f"one word ({', '.join(check.words)})"
+        what = f"one word ({_either(list(check.words))})"
     return "\n".join([
         f"# Question {_number(check.id)}: type {what} between the quotes, then press Shift+Enter.",
         f'{check.variable} = ""',
@@ -84,36 +89,39 @@ def answer_source(check: KnowledgeCheck) -> str:
     ])
 
 
-def _normalise(check: KnowledgeCheck) -> str:
-    return ".strip().upper()" if check.kind == "letter" else ".strip().lower()"
-
-
-def test_source(check: KnowledgeCheck) -> str:
-    """Visible format check, then the hidden check of exact type and value.
-
-    The hidden part reaches ``type`` and ``str`` through literals (``().__class__.__class__`` is
-    ``type``; ``"".__class__`` is ``str``) so a learner's cell cannot shadow them, and it raises an
-    exception whose ``_render_traceback_`` hides the source lines (and with them the answer)
-    from the traceback in the learner's feedback.
-    """
+def format_check_source(check: KnowledgeCheck) -> str:
+    """The visible check: read-only and ungraded, it prints whether the answer's form is right."""
     if check.kind == "letter":
-        visible = ("from workbook.checks import check_letter\n"
-                   f"check_letter({check.variable}, {json.dumps(''.join(check.options))})")
-    else:
-        visible = ("from workbook.checks import check_word\n"
-                   f"check_word({check.variable}, {json.dumps(list(check.words))})")
+        return ("from workbook.checks import check_letter\n"
+                f"check_letter({json.dumps(check.variable)}, {json.dumps(''.join(check.options))})")
+    return ("from workbook.checks import check_word\n"
+            f"check_word({json.dumps(check.variable)}, {json.dumps(list(check.words))})")
+
+
+HIDDEN_CHECK = """\
+# Marked after you hand in your work.
+### BEGIN HIDDEN TESTS
+# Exact type and value. `().__class__.__class__` is `type`, `"".__class__` is `str` and the
+# exception's base is found from `object`, all reached through literals: nothing a learner's
+# cell defines (a rigged __eq__, a str subclass, a shadowed `type`, `str` or `Exception`) can
+# pass this, and a failure shows one sentence of ours, never this code or the answer.
+try:
+    _right = (().__class__.__class__({var}) is "".__class__
+              and {var}.strip().{fold}() == {expected})
+except:  # noqa: E722 - a bare except names nothing a learner could replace
+    _right = False
+if _right is not True:
+    raise ().__class__.__class__("NotMarkedRight", (
+        [k for k in ().__class__.__mro__[-1].__subclasses__() if k.__name__ == "BaseException"][0],
+    ), {{"_render_traceback_": lambda self: ["This answer did not earn the mark."]}})()
+### END HIDDEN TESTS"""
+
+
+def hidden_check_source(check: KnowledgeCheck) -> str:
+    """The graded cell: only the hidden check, so no error elsewhere can print its lines."""
+    fold = "upper" if check.kind == "letter" else "lower"
     expected = check.answer.upper() if check.kind == "letter" else check.answer.lower()
-    hidden = "\n".join([
-        "### BEGIN HIDDEN TESTS",
-        "class _NotMarkedRight(Exception):",
-        "    def _render_traceback_(self):",
-        '        return ["This answer did not earn the mark."]',
-        f"if ().__class__.__class__({check.variable}) is not \"\".__class__ or "
-        f"{check.variable}{_normalise(check)} != {json.dumps(expected)}:",
-        "    raise _NotMarkedRight()",
-        "### END HIDDEN TESTS",
-    ])
-    return visible + "\n" + hidden
+    return HIDDEN_CHECK.format(var=check.variable, fold=fold, expected=json.dumps(expected))
 
 
 def reflection_prompt_markdown(reflection: Reflection) -> str:
@@ -154,11 +162,13 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
         suffix = check.id.replace(".", "_")
         cells.append(_markdown(f"question_{suffix}", question_markdown(check), locked=True))
         cells.append(_code(f"answer_{suffix}", answer_source(check), solution=True))
-        test = _code(f"check_{suffix}", test_source(check), grade=True, locked=True,
-                     points=check.points)
-        test.metadata["jupyter"] = {"source_hidden": True}
-        _evidence(test, check.id, check.criteria)
-        cells.append(test)
+        visible = _code(f"format_{suffix}", format_check_source(check), locked=True)
+        hidden = _code(f"check_{suffix}", hidden_check_source(check), grade=True, locked=True,
+                       points=check.points)
+        for cell in (visible, hidden):
+            cell.metadata["jupyter"] = {"source_hidden": True}
+        _evidence(hidden, check.id, check.criteria)
+        cells += [visible, hidden]
     for reflection in assignment.reflections:
         grade_id = reflection.grade_id
         cells.append(_markdown(f"prompt_{grade_id}", reflection_prompt_markdown(reflection),

@@ -19,7 +19,8 @@ def worked_examples_view(bank: StatementBank) -> widgets.HTML:
         if statement.passive_aggressive:
             label += " (passive-aggressive)"
         parts.append(statement_html(statement, f"Example {number}"))
-        parts.append(f"<p><span class='wb-tag'>{escape(label)}</span> {escape(statement.reason)}</p>")
+        parts.append(f"<p><span class='wb-tag'>{escape(label)}</span> "
+                     f"{escape(statement.reason)}</p>")
     if not examples:
         parts.append("<p>This unit's statement bank has no worked examples yet.</p>")
     view = html_widget("".join(parts))

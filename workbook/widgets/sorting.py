@@ -196,7 +196,8 @@ class SortingActivity(widgets.VBox):
         self.checked = True
         self.score = result.score
         for item in result.items:
-            self._feedback[item.statement.id].value = styled(feedback_html(item.correct, item.message))
+            self._feedback[item.statement.id].value = styled(
+                feedback_html(item.correct, item.message))
             self._radios[item.statement.id].disabled = True
         self._say(result.summary)
         self._refresh_buttons()
@@ -215,7 +216,8 @@ class SortingActivity(widgets.VBox):
     def _say(self, text: str) -> None:
         self.message = text
         self._status.value = styled(
-            f"<h3>{escape(self._heading)}</h3><p class='wb-status' role='status'>{escape(text)}</p>")
+            f"<h3>{escape(self._heading)}</h3>"
+            f"<p class='wb-status' role='status'>{escape(text)}</p>")
 
     # ------------------------------------------------------------------ saving
 

@@ -1,0 +1,67 @@
+"""Shared fixtures. Nothing a test does touches the real user's progress folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = str(Path(sys.executable).parent)
+
+# nbgrader runs `alembic` by name to create a gradebook: the interpreter's own bin folder must be
+# on PATH even when the venv is not activated.
+if BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
+
+
+@pytest.fixture(autouse=True)
+def private_progress(tmp_path_factory, monkeypatch):
+    """Each test gets its own progress folder and learner name."""
+    folder = tmp_path_factory.mktemp("progress")
+    monkeypatch.setenv("WORKBOOK_PROGRESS_DIR", str(folder))
+    monkeypatch.setenv("WORKBOOK_LEARNER", "test-learner")
+    monkeypatch.delenv("WORKBOOK_COURSE_DIR", raising=False)
+    return folder / "test-learner"
+
+
+@pytest.fixture(scope="session")
+def course():
+    from workbook.content import load_course
+
+    return load_course(ROOT)
+
+
+def copy_course(destination: Path) -> Path:
+    """A copy of the course folder's tracked parts, for tests that run nbgrader or change data."""
+    for name in ("course_data", "source", "notebooks"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, destination / name)
+    shutil.copy2(ROOT / "nbgrader_config.py", destination / "nbgrader_config.py")
+    return destination
+
+
+def nbgrader(course_dir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run an nbgrader command in a course folder; fail the test with its output if it fails."""
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course_dir, capture_output=True,
+        text=True, timeout=timeout, env={**os.environ, "PATH": os.environ["PATH"]})
+    if result.returncode != 0:
+        pytest.fail(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def generated_course(tmp_path_factory):
+    """One temporary course folder with every unit's release/ generated, shared by the
+    pipeline tests (generating costs seconds per unit)."""
+    from workbook.content import load_course
+
+    folder = copy_course(tmp_path_factory.mktemp("course"))
+    for unit in load_course(ROOT).assignments:
+        nbgrader(folder, "generate_assignment", unit, "--force")
+    return folder

@@ -1,0 +1,126 @@
+"""The ``workbook`` command: small subcommands for learners and tutors.
+
+    workbook open             start JupyterLab on the start page
+    workbook check-content    validate everything in course_data/
+    workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
+
+Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+START_PAGE = "notebooks/00_start_here.ipynb"
+
+
+def _course(args: argparse.Namespace):
+    from .content import load_course
+
+    return load_course(args.course_dir) if args.course_dir else load_course()
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Start JupyterLab with the start page open."""
+    from .content import find_course_root
+
+    root = Path(args.course_dir).resolve() if args.course_dir else find_course_root()
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
+               str(root / START_PAGE)]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # JupyterLab refuses to start as root without this (containers, CI); laptops never are.
+        command.append("--allow-root")
+    if args.no_browser:
+        command.append("--no-browser")
+    command += args.jupyter_args
+    print("Starting JupyterLab on the start page. Stop it with Ctrl+C in this window.",
+          flush=True)
+    if os.name == "nt":  # os.execv does not replace the process on Windows
+        import subprocess
+
+        return subprocess.call(command)
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def cmd_check_content(args: argparse.Namespace) -> int:
+    from .content import ContentError
+
+    try:
+        course = _course(args)
+    except ContentError as error:
+        print(f"Problem in the course data: {error}", file=sys.stderr)
+        return 1
+    statements = sum(len(b.statements) for b in course.statement_banks.values())
+    checks = sum(len(a.checks) for a in course.assignments.values())
+    reflections = sum(len(a.reflections) for a in course.assignments.values())
+    print(f"course_data is valid: {len(course.criteria)} criteria, {len(course.units)} units, "
+          f"{statements} statements, {checks} knowledge checks, {reflections} reflections; "
+          f"employer: {course.organisation.name}.")
+    return 0
+
+
+def cmd_build_sources(args: argparse.Namespace) -> int:
+    from .content import ContentError
+    from .tutor.sources import build_sources
+
+    try:
+        course = _course(args)
+    except ContentError as error:
+        print(f"Problem in the course data: {error}", file=sys.stderr)
+        return 1
+    stale = build_sources(course, check_only=args.check)
+    for path in stale:
+        verb = "out of date" if args.check else "rewritten"
+        print(f"{path.relative_to(course.root)}: {verb}")
+    if args.check and stale:
+        print("Run `workbook build-sources`, then `nbgrader generate_assignment <unit> --force`.",
+              file=sys.stderr)
+        return 1
+    if not stale:
+        print("source/ is up to date with course_data/.")
+    elif not args.check:
+        print("Now regenerate the learner versions: nbgrader generate_assignment <unit> --force")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook", description="Challenging Customers Workbook: commands for learners "
+        "and tutors.")
+    parser.add_argument("--course-dir", help="the workbook's top folder (default: found from "
+                        "the current folder, or $WORKBOOK_COURSE_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("open", help="start JupyterLab on the start page",
+                       description=cmd_open.__doc__)
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                   help="further options passed to jupyter lab")
+    p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser("check-content", help="validate everything in course_data/",
+                       description="Read and validate every course_data file; a problem is "
+                       "reported with its file, item and field.")
+    p.set_defaults(func=cmd_check_content)
+
+    p = sub.add_parser("build-sources", help="regenerate source/ notebooks from course_data/",
+                       description="Write source/<unit>/<unit>.ipynb for every "
+                       "course_data/assignments/<unit>.yaml.")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if any source notebook is out of date")
+    p.set_defaults(func=cmd_build_sources)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
