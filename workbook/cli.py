@@ -37,6 +37,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     if args.no_browser:
         command.append("--no-browser")
     command += args.jupyter_args
+    # nbgrader runs `alembic` by name when it creates a gradebook: put this environment's
+    # scripts first on PATH, so it works even when the environment was never "activated".
+    scripts = str(Path(sys.executable).parent)
+    os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     print("Starting JupyterLab on the start page. Stop it with Ctrl+C in this window.",
           flush=True)
     if os.name == "nt":  # os.execv does not replace the process on Windows

@@ -140,7 +140,8 @@ class SortingActivity(widgets.VBox):
             raise ValueError(f"{item!r} is not in this round")
         return item
 
-    def _start(self, sort_round: SortRound, selections: dict[str, str] | None = None) -> None:
+    def _start(self, sort_round: SortRound, selections: dict[str, str] | None = None,
+               save: bool = True) -> None:
         self._round = sort_round
         self.result = None
         self.checked = False
@@ -178,7 +179,8 @@ class SortingActivity(widgets.VBox):
         self._refresh_buttons()
         self.children = (self._status, self._items_box, widgets.HBox(
             [self.check_button, self.retry_button, self.new_round_button]), self._progress)
-        self._save()
+        if save:
+            self._save()
 
     def _on_choice(self, statement_id: str):
         def handler(change: dict[str, Any]) -> None:
@@ -252,7 +254,7 @@ class SortingActivity(widgets.VBox):
                                int(state.get("attempt", 1)))
         selections = {k: v for k, v in (saved.get("selections") or {}).items()
                       if k in ids and v in CATEGORIES}
-        self._start(sort_round, selections)
+        self._start(sort_round, selections, save=False)  # restoring changes nothing on disk
         if saved.get("checked") and len(selections) == len(ids):
             self._show_result(mark_sort(sort_round, selections, self.bank))
         else:

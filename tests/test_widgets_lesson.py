@@ -1,0 +1,76 @@
+"""The other lesson views: worked examples, reflection box, course map, where is my work."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from workbook import lessons
+from workbook.progress import ProgressStore
+from workbook.widgets.course_map import course_map_view, unit_status, where_is_my_work_view
+from workbook.widgets.examples import worked_examples_view
+from workbook.widgets.reflection import LessonReflection
+
+
+def test_worked_examples_show_each_example_with_its_label_and_reason(course):
+    bank = course.statement_bank("unit2")
+    view = worked_examples_view(bank)
+    assert isinstance(view, widgets.HTML)
+    for number in range(1, len(bank.worked_examples) + 1):
+        assert f"Example {number}" in view.value
+    assert view.value.count("wb-tag") >= len(bank.worked_examples)
+    assert "(passive-aggressive)" in view.value
+
+
+def test_reflection_saves_and_comes_back(private_progress):
+    box = LessonReflection("unit2", ProgressStore(private_progress))
+    assert box.box.description == "Your reflection:"
+    box.write("I go quiet when people shout. Next time I will say what I can do.")
+    assert box.message.startswith("Saved at ") and "(15 words)" in box.message
+    again = LessonReflection("unit2", ProgressStore(private_progress))
+    assert again.text.startswith("I go quiet") and again.box.value == again.text
+    assert again.message == "Your last reflection has been loaded."
+
+
+def test_typing_in_the_box_saves_through_the_same_twin(private_progress):
+    box = LessonReflection("unit2", ProgressStore(private_progress))
+    box.box.value = "Typed in the browser."
+    reopened = LessonReflection("unit2", ProgressStore(private_progress))
+    assert reopened.text == "Typed in the browser."
+
+
+def test_course_map_lists_all_units_and_marks_which_are_ready(course):
+    view = course_map_view(course)
+    for unit in course.units:
+        assert unit.title.replace("&", "&amp;") in view.value
+    assert unit_status(course, "unit2") == (True, True)
+    assert unit_status(course, "unit6")[0] is False
+    ready = sum(unit_status(course, u.id)[0] for u in course.units)
+    assert f"{ready} of 8 units are ready to study." in view.value
+    assert "<th scope='col'>" in view.value
+
+
+def test_where_is_my_work_names_the_folder_and_saved_files(private_progress):
+    store = ProgressStore(private_progress)
+    assert "Nothing saved yet" in where_is_my_work_view(store).value
+    store.save("unit2-reflection", {"text": "x"})
+    view = where_is_my_work_view(store)
+    assert str(private_progress) in view.value and "unit2-reflection.json" in view.value
+
+
+def test_lesson_functions_return_widgets_and_use_the_learners_folder(private_progress):
+    activity = lessons.sort_activity("unit2")
+    assert isinstance(activity, widgets.VBox)
+    assert (private_progress / "unit2-sorting.json").is_file()
+    for view in (lessons.worked_examples("unit2"), lessons.course_map(),
+                 lessons.where_is_my_work(), lessons.lesson_reflection("unit2")):
+        assert isinstance(view, widgets.DOMWidget)
+
+
+def test_import_workbook_is_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, workbook; heavy = [m for m in ('ipywidgets', 'pandas', 'matplotlib', "
+            "'nbformat', 'jsonschema', 'yaml') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
