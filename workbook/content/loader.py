@@ -149,6 +149,8 @@ def _locate(data: Any, path: list[Any]) -> tuple[str | None, str | None]:
     field_parts: list[str] = []
     node = data
     for depth, part in enumerate(path):
+        if isinstance(part, str) and part.isdigit() and isinstance(node, list):
+            part = int(part)  # fastjsonschema gives list positions as text
         if isinstance(part, int) and isinstance(node, list) and part < len(node):
             entry = node[part]
             container = ".".join(str(p) for p in path[:depth]) or "list"

@@ -1,0 +1,65 @@
+"""The `workbook` command's subcommands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT, copy_course
+from workbook import cli
+
+
+def test_check_content_reports_the_counts(capsys):
+    assert cli.main(["--course-dir", str(ROOT), "check-content"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("course_data is valid: 123 criteria, 8 units, ")
+    assert "employer: Brookmere Home & Appliances Ltd." in out
+
+
+def test_check_content_names_the_file_item_and_field_of_a_mistake(tmp_path, capsys):
+    folder = copy_course(tmp_path)
+    path = folder / "course_data" / "statements" / "unit2.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["statements"][4]["category"] = "rude"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    assert cli.main(["--course-dir", str(folder), "check-content"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "Problem in the course data: course_data/statements/unit2.yaml, item 'st-005' in "
+        "statements, field 'category': must be one of assertive, aggressive, passive "
+        "(got 'rude')")
+
+
+def test_build_sources_check_passes_on_the_repository_and_fails_when_stale(tmp_path, capsys):
+    assert cli.main(["--course-dir", str(ROOT), "build-sources", "--check"]) == 0
+    folder = copy_course(tmp_path)
+    notebook = folder / "source" / "unit2" / "unit2.ipynb"
+    notebook.write_text(notebook.read_text().replace("Question 1", "Question one"))
+    assert cli.main(["--course-dir", str(folder), "build-sources", "--check"]) == 1
+    assert "source/unit2/unit2.ipynb: out of date" in capsys.readouterr().out
+    assert cli.main(["--course-dir", str(folder), "build-sources"]) == 0
+    assert cli.main(["--course-dir", str(folder), "build-sources", "--check"]) == 0
+
+
+def test_open_starts_jupyterlab_on_the_start_page(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(os, "execv", lambda exe, argv: seen.update(exe=exe, argv=argv))
+    monkeypatch.setattr(os, "name", "posix")
+    cli.main(["--course-dir", str(ROOT), "open", "--no-browser"])
+    argv = seen["argv"]
+    assert argv[:4] == [sys.executable, "-m", "jupyter", "lab"]
+    assert str(ROOT / "notebooks" / "00_start_here.ipynb") in argv
+    assert f"--ServerApp.root_dir={ROOT}" in argv and "--no-browser" in argv
+    assert ("--allow-root" in argv) == (os.geteuid() == 0)
+    assert os.environ["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+
+
+def test_workbook_help_answers_quickly_and_lists_the_subcommands():
+    out = subprocess.run([sys.executable, "-m", "workbook", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    for name in ("open", "check-content", "build-sources"):
+        assert name in out

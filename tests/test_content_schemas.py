@@ -1,0 +1,78 @@
+"""course_data/schemas: each schema is valid draft-07, and jsonschema (the reference validator)
+accepts every real course_data file, as fastjsonschema does at run time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import ROOT
+from workbook.content.loader import read_yaml
+
+DATA = ROOT / "course_data"
+SCHEMAS = sorted((DATA / "schemas").glob("*.schema.json"))
+
+
+def _data_files() -> list[tuple[str, str]]:
+    """(file relative to course_data, schema name) for every file the loader reads."""
+    files = [("criteria.yaml", "criteria"), ("units.yaml", "units"),
+             ("organisation.yaml", "organisation")]
+    files += [(f"statements/{p.name}", "statements")
+              for p in sorted((DATA / "statements").glob("*.yaml"))]
+    files += [(f"assignments/{p.name}", "assignment")
+              for p in sorted((DATA / "assignments").glob("*.yaml"))]
+    return files
+
+
+DATA_FILES = _data_files()
+
+
+def schema(name: str) -> dict:
+    return json.loads((DATA / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def data(relative: str) -> dict:
+    return read_yaml(DATA / relative, f"course_data/{relative}")
+
+
+def test_there_is_a_schema_for_every_kind_of_file():
+    assert [p.name for p in SCHEMAS] == [
+        "assignment.schema.json", "criteria.schema.json", "organisation.schema.json",
+        "statements.schema.json", "units.schema.json"]
+
+
+def test_every_kind_of_file_has_at_least_one_data_file():
+    assert {kind for _, kind in DATA_FILES} == {p.name.removesuffix(".schema.json")
+                                                for p in SCHEMAS}
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=[p.name for p in SCHEMAS])
+def test_schema_is_valid_draft_07(path: Path):
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert document["$id"] == path.name
+    jsonschema.Draft7Validator.check_schema(document)
+
+
+@pytest.mark.parametrize("relative, kind", DATA_FILES, ids=[f for f, _ in DATA_FILES])
+def test_data_file_validates_with_jsonschema(relative: str, kind: str):
+    validator = jsonschema.Draft7Validator(schema(kind))
+    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                for e in validator.iter_errors(data(relative))]
+    assert problems == []
+
+
+@pytest.mark.parametrize("relative", [f for f, _ in DATA_FILES])
+def test_data_file_has_schema_version_1(relative: str):
+    assert data(relative)["schema_version"] == 1
+
+
+@pytest.mark.parametrize("relative, kind", DATA_FILES, ids=[f for f, _ in DATA_FILES])
+def test_jsonschema_rejects_a_wrong_schema_version(relative: str, kind: str):
+    """The schemas are strict enough to fail: a version-2 file is refused."""
+    document = {**data(relative), "schema_version": 2}
+    with pytest.raises(jsonschema.ValidationError, match="1 was expected"):
+        jsonschema.validate(document, schema(kind), cls=jsonschema.Draft7Validator)

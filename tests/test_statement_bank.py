@@ -1,0 +1,143 @@
+"""The unit 2 statement bank: the content the course promises (size, balance, variety, and
+short, one-sentence reasons)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from workbook.content import CATEGORIES, CHANNELS
+from workbook.content.records import Statement, StatementBank
+
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "e.g.", "i.e.", "etc.", "St.")
+
+
+def bank_counts(bank: StatementBank) -> dict[str, dict[str, int]]:
+    """How many statements the bank has per category and per channel (zeros included)."""
+    return {
+        "category": {c: sum(s.category == c for s in bank.statements) for c in CATEGORIES},
+        "channel": {c: sum(s.channel == c for s in bank.statements) for c in CHANNELS},
+    }
+
+
+def is_one_sentence(reason: str) -> bool:
+    """Ends with a full stop, and no full stop, question or exclamation mark followed by a
+    space ends a sentence earlier (abbreviations such as "Mr." do not count)."""
+    text = reason
+    for abbreviation in ABBREVIATIONS:
+        text = text.replace(abbreviation + " ", abbreviation.replace(".", "") + " ")
+    return text.endswith(".") and not re.search(r"[.!?][\"')]*\s", text)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.fixture(scope="module")
+def bank(course) -> StatementBank:
+    return course.statement_bank("unit2")
+
+
+def make(ident: str, category: str, channel: str) -> Statement:
+    return Statement(id=ident, speaker="customer", name="Sam", internal=False, channel=channel,
+                     setting="retail", cue="", text="Hello.", category=category,
+                     passive_aggressive=False, worked_example=False, reason="Because.")
+
+
+# --------------------------------------------------------------------------- the helpers
+
+
+def test_bank_counts_gives_a_count_per_category_and_per_channel():
+    small = StatementBank("unit9", (make("st-001", "assertive", "email"),
+                                    make("st-002", "assertive", "sms"),
+                                    make("st-003", "passive", "email")))
+    assert bank_counts(small) == {
+        "category": {"assertive": 2, "aggressive": 0, "passive": 1},
+        "channel": {"face-to-face": 0, "telephone": 0, "email": 2, "letter": 0,
+                    "social-media": 0, "sms": 1},
+    }
+
+
+def test_bank_counts_of_the_real_bank_add_up_to_its_size(bank):
+    counts = bank_counts(bank)
+    assert sum(counts["category"].values()) == len(bank.statements)
+    assert sum(counts["channel"].values()) == len(bank.statements)
+
+
+@pytest.mark.parametrize("reason, expected", [
+    ("She says what she wants, calmly.", True),
+    ("He speaks to Mr. Khan politely and offers a fix.", True),
+    ("He is calm. He offers a fix.", False),
+    ("Is he calm? He offers a fix.", False),
+    ("He is calm", False),
+    ("He is calm!", False),
+])
+def test_one_sentence_rule(reason, expected):
+    assert is_one_sentence(reason) is expected
+
+
+# --------------------------------------------------------------------------- size and balance
+
+
+def test_bank_has_at_least_60_statements(bank):
+    assert len(bank.statements) >= 60
+
+
+def test_each_category_has_at_least_20_statements(bank):
+    assert all(n >= 20 for n in bank_counts(bank)["category"].values()), bank_counts(bank)
+
+
+def test_at_least_8_passive_aggressive_lines_all_category_aggressive(bank):
+    passive_aggressive = [s for s in bank.statements if s.passive_aggressive]
+    assert len(passive_aggressive) >= 8
+    assert {s.category for s in passive_aggressive} == {"aggressive"}
+
+
+def test_every_channel_is_used_at_least_8_times(bank):
+    assert all(n >= 8 for n in bank_counts(bank)["channel"].values()), bank_counts(bank)
+
+
+def test_both_speakers_present_with_at_least_20_staff_lines(bank):
+    speakers = Counter(s.speaker for s in bank.statements)
+    assert set(speakers) == {"customer", "staff"}
+    assert speakers["staff"] >= 20
+
+
+def test_at_least_6_internal_customers(bank):
+    assert sum(s.internal for s in bank.statements) >= 6
+
+
+def test_at_least_6_different_settings(bank):
+    assert len({s.setting for s in bank.statements}) >= 6
+
+
+def test_exactly_2_worked_examples_per_category(bank):
+    worked = Counter(s.category for s in bank.worked_examples)
+    assert worked == {c: 2 for c in CATEGORIES}
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def test_every_reason_is_one_sentence(bank):
+    assert [s.id for s in bank.statements if not is_one_sentence(s.reason)] == []
+
+
+def test_every_reason_is_at_most_30_words(bank):
+    assert [(s.id, words(s.reason)) for s in bank.statements if words(s.reason) > 30] == []
+
+
+def test_every_text_is_at_most_35_words(bank):
+    assert [(s.id, words(s.text)) for s in bank.statements if words(s.text) > 35] == []
+
+
+def test_ids_are_unique(bank):
+    ids = [s.id for s in bank.statements]
+    assert len(ids) == len(set(ids))
+
+
+def test_names_are_varied(bank):
+    assert len({s.name for s in bank.statements}) >= 40
