@@ -24,12 +24,13 @@ def bank_counts(bank: StatementBank) -> dict[str, dict[str, int]]:
 
 
 def is_one_sentence(reason: str) -> bool:
-    """Ends with a full stop, and no full stop, question or exclamation mark followed by a
-    space ends a sentence earlier (abbreviations such as "Mr." do not count)."""
+    """Ends with a full stop, and no earlier sentence ends: a full stop, question or exclamation
+    mark (perhaps closing a quotation) followed by a space and a capital letter. A quoted 'Next!'
+    inside the sentence and abbreviations such as "Mr." do not end it."""
     text = reason
     for abbreviation in ABBREVIATIONS:
         text = text.replace(abbreviation + " ", abbreviation.replace(".", "") + " ")
-    return text.endswith(".") and not re.search(r"[.!?][\"')]*\s", text)
+    return text.endswith(".") and not re.search(r"[.!?][\"')]*\s+[\"']?[A-Z]", text)
 
 
 def words(text: str) -> int:
@@ -72,6 +73,8 @@ def test_bank_counts_of_the_real_bank_add_up_to_its_size(bank):
     ("He speaks to Mr. Khan politely and offers a fix.", True),
     ("He is calm. He offers a fix.", False),
     ("Is he calm? He offers a fix.", False),
+    ("He said 'Stop!' Then he left.", False),
+    ("Dismissing them with 'Next!' ignores their needs.", True),
     ("He is calm", False),
     ("He is calm!", False),
 ])

@@ -22,7 +22,7 @@ APP_FOLDER = "challenging-customers-workbook"
 def learner_id() -> str:
     """``$WORKBOOK_LEARNER``, else the computer's user name, made safe for a folder name."""
     raw = os.environ.get("WORKBOOK_LEARNER") or _user_name()
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", raw).strip("._") or "learner"
+    safe = re.sub(r"[^\w.-]+", "_", raw).strip("._") or "learner"  # \w keeps letters like ë
     return safe[:64]
 
 
@@ -68,21 +68,30 @@ class ProgressStore:
         """The saved progress, or an empty dict when there is none yet."""
         path = self.path(activity)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
-        try:
-            data = json.loads(text)
+            data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
             return data
-        except ValueError:
-            kept = path.with_name(f"{path.stem}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}.json")
+        except FileNotFoundError:
+            return {}
+        except ValueError:  # not JSON, not an object, or not UTF-8 (UnicodeDecodeError)
+            kept = self._aside_name(path)
             os.replace(path, kept)
             self.notices.append(
                 f"Your saved progress for this activity could not be read, so it was kept as "
                 f"{kept.name} and a fresh start was made. Tell your tutor if you need it back.")
             return {}
+
+    @staticmethod
+    def _aside_name(path: Path) -> Path:
+        """A new name for an unreadable file that never replaces an earlier one."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        kept = path.with_name(f"{path.stem}.unreadable-{stamp}.json")
+        number = 1
+        while kept.exists():
+            number += 1
+            kept = path.with_name(f"{path.stem}.unreadable-{stamp}-{number}.json")
+        return kept
 
     def save(self, activity: str, data: dict[str, Any]) -> Path:
         """Write atomically: a crash mid-write leaves the previous file whole."""
