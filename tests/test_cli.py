@@ -49,13 +49,22 @@ def test_open_starts_jupyterlab_on_the_start_page(monkeypatch):
     seen = {}
     monkeypatch.setattr(os, "execv", lambda exe, argv: seen.update(exe=exe, argv=argv))
     monkeypatch.setattr(os, "name", "posix")
-    cli.main(["--course-dir", str(ROOT), "open", "--no-browser"])
+    cli.main(["--course-dir", str(ROOT), "open", "--no-browser", "--ServerApp.port=8899"])
     argv = seen["argv"]
     assert argv[:4] == [sys.executable, "-m", "jupyter", "lab"]
     assert str(ROOT / "notebooks" / "00_start_here.ipynb") in argv
     assert f"--ServerApp.root_dir={ROOT}" in argv and "--no-browser" in argv
+    assert argv[-1] == "--ServerApp.port=8899"
     assert ("--allow-root" in argv) == (os.geteuid() == 0)
     assert os.environ["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+
+
+def test_other_subcommands_refuse_unknown_options(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        cli.main(["check-content", "--port=1"])
+    assert "unrecognised arguments: --port=1" in capsys.readouterr().err
 
 
 def test_workbook_help_answers_quickly_and_lists_the_subcommands():

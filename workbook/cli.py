@@ -19,9 +19,14 @@ START_PAGE = "notebooks/00_start_here.ipynb"
 
 
 def _course(args: argparse.Namespace):
-    from .content import load_course
+    """The validated course, or None after telling the tutor what is wrong and where."""
+    from .content import ContentError, load_course
 
-    return load_course(args.course_dir) if args.course_dir else load_course()
+    try:
+        return load_course(args.course_dir) if args.course_dir else load_course()
+    except ContentError as error:
+        print(f"Problem in the course data: {error}", file=sys.stderr)
+        return None
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -52,12 +57,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
-    from .content import ContentError
-
-    try:
-        course = _course(args)
-    except ContentError as error:
-        print(f"Problem in the course data: {error}", file=sys.stderr)
+    course = _course(args)
+    if course is None:
         return 1
     statements = sum(len(b.statements) for b in course.statement_banks.values())
     checks = sum(len(a.checks) for a in course.assignments.values())
@@ -69,13 +70,10 @@ def cmd_check_content(args: argparse.Namespace) -> int:
 
 
 def cmd_build_sources(args: argparse.Namespace) -> int:
-    from .content import ContentError
     from .tutor.sources import build_sources
 
-    try:
-        course = _course(args)
-    except ContentError as error:
-        print(f"Problem in the course data: {error}", file=sys.stderr)
+    course = _course(args)
+    if course is None:
         return 1
     stale = build_sources(course, check_only=args.check)
     for path in stale:
@@ -103,9 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="start JupyterLab on the start page",
                        description=cmd_open.__doc__)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    p.add_argument("jupyter_args", nargs=argparse.REMAINDER,
-                   help="further options passed to jupyter lab")
-    p.set_defaults(func=cmd_open)
+    p.set_defaults(func=cmd_open, passes_options=True)
+    p.epilog = "Any further options (such as --port=8890) are passed on to jupyter lab."
 
     p = sub.add_parser("check-content", help="validate everything in course_data/",
                        description="Read and validate every course_data file; a problem is "
@@ -122,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_options", False):
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    args.jupyter_args = extra
     return args.func(args)
 
 
