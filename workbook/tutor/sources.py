@@ -129,7 +129,8 @@ def reflection_prompt_markdown(reflection: Reflection) -> str:
              reflection.prompt, ""]
     if reflection.hints:
         lines += ["To help you write:", ""] + [f"- {hint}" for hint in reflection.hints] + [""]
-    lines += [f"*Write your answer in the box below. Your tutor marks it (up to "
+    lines += [f"*Write your answer in the box below: double-click the box to type in it, "
+              f"then press Shift+Enter when you have finished. Your tutor marks it (up to "
               f"{reflection.points} marks).*", "", "### BEGIN MARK SCHEME",
               f"**Rubric for the tutor** ({reflection.points} marks; criteria: "
               f"{', '.join(reflection.criteria)}):", ""]
@@ -181,8 +182,9 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
     cells.append(_markdown(f"finish_{number}", "\n".join([
         "## Before you hand it in", "",
         "1. Run every cell (Run menu → Run All Cells) and read any message under your answers.",
-        "2. Save the notebook: File → Save, or Ctrl+S (Cmd+S on a Mac).",
-        "3. With a tutor: open the **Assignments** tab and press **Submit** next to this unit.",
+        "2. Save the notebook: File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).",
+        "3. With a tutor: open **Nbgrader → Assignment List**, press **Validate** to check for "
+        "problems, then **Submit** next to this unit.",
         "",
         "The checks under each answer only tell you whether your answer is in the right form. "
         "Your marks come back to you as feedback after your tutor has marked your work.",

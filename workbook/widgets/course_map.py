@@ -46,12 +46,12 @@ def where_is_my_work_view(store: ProgressStore) -> widgets.HTML:
     saved = store.saved_activities()
     listing = "".join(f"<li><code>{escape(p.name)}</code></li>" for p in saved)
     html = ("<h3>Where your work is saved</h3>"
-            "<p>Your answers in the activities are saved automatically in this folder on your "
-            f"computer:</p><p><code>{escape(str(store.directory))}</code></p>"
+            "<p>Your answers in the activities are saved in your own folder, here:</p>"
+            f"<p><code>{escape(str(store.directory))}</code></p>"
             + (f"<p>Saved so far:</p><ul>{listing}</ul>" if saved else
                "<p>Nothing saved yet: it will appear here once you use an activity.</p>")
             + "<p class='wb-note'>Your knowledge checks are saved in their own notebooks, like "
-            "any file: use File → Save, or Ctrl+S (Cmd+S on a Mac).</p>")
+            "any file: use File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).</p>")
     view = html_widget(html)
     view.add_class("wb-where")
     return view
