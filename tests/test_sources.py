@@ -49,7 +49,7 @@ def test_released_answer_cells_say_what_to_type_and_hold_an_empty_answer(course,
                if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
     for check in course.assignment(unit).checks:
         lines = [line for line in answers[check.variable].splitlines() if line.strip()]
-        assert lines[0].startswith(f"# Question {check.id.split('.')[1]}: type one ")
+        assert lines[0].startswith(f"# Question {check.number}: type one ")
         assert lines[1:] == [f'{check.variable} = ""']
 
 

@@ -234,6 +234,11 @@ class KnowledgeCheck:
     points: int
 
     @property
+    def number(self) -> str:
+        """The question's number within its unit: ``3`` for check ``2.3``."""
+        return self.id.split(".", 1)[1]
+
+    @property
     def variable(self) -> str:
         return "answer_" + self.id.replace(".", "_")
 
@@ -264,9 +269,13 @@ class Reflection:
     rubric: tuple[RubricLine, ...]
 
     @property
+    def number(self) -> str:
+        """The reflection's number within its unit: ``1`` for ``2.r1``."""
+        return self.id.partition(".r")[2]
+
+    @property
     def grade_id(self) -> str:
-        unit, _, number = self.id.partition(".r")
-        return f"reflection_{unit}_{number}"
+        return f"reflection_{self.id.partition('.r')[0]}_{self.number}"
 
 
 @dataclass(frozen=True)

@@ -54,16 +54,12 @@ def _evidence(cell: nbformat.NotebookNode, item: str, criteria: tuple[str, ...])
     cell.metadata["workbook"] = {"item": item, "criteria": list(criteria)}
 
 
-def _number(check_id: str) -> str:
-    return check_id.split(".", 1)[1]
-
-
 def _either(choices: list[str]) -> str:
     return ", ".join(choices[:-1]) + " or " + choices[-1]
 
 
 def question_markdown(check: KnowledgeCheck) -> str:
-    lines = [f"### Question {_number(check.id)}", "", check.question, ""]
+    lines = [f"### Question {check.number}", "", check.question, ""]
     if check.kind == "letter":
         lines += [f"- **{letter}.** {text}" for letter, text in check.options.items()]
         how = f"Type one letter, {_either(list(check.options))}, in the answer cell below."
@@ -81,7 +77,7 @@ def answer_source(check: KnowledgeCheck) -> str:
     else:
         what = f"one word ({_either(list(check.words))})"
     return "\n".join([
-        f"# Question {_number(check.id)}: type {what} between the quotes, then press Shift+Enter.",
+        f"# Question {check.number}: type {what} between the quotes, then press Shift+Enter.",
         f'{check.variable} = ""',
         "### BEGIN SOLUTION",
         f"{check.variable} = {json.dumps(check.answer)}",
@@ -125,7 +121,7 @@ def hidden_check_source(check: KnowledgeCheck) -> str:
 
 
 def reflection_prompt_markdown(reflection: Reflection) -> str:
-    lines = [f"### Reflection {reflection.id.split('.r')[1]}: {reflection.title}", "",
+    lines = [f"### Reflection {reflection.number}: {reflection.title}", "",
              reflection.prompt, ""]
     if reflection.hints:
         lines += ["To help you write:", ""] + [f"- {hint}" for hint in reflection.hints] + [""]
