@@ -94,6 +94,12 @@ def draw_round(bank: StatementBank, size: int = DEFAULT_ROUND_SIZE,
     return SortRound(bank.unit, tuple(s.id for s in chosen), seed)
 
 
+def require_category(category: str | None) -> None:
+    """``ValueError`` unless ``category`` is one of the categories (or None, meaning blank)."""
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"{category!r} is not a category (use one of {', '.join(CATEGORIES)})")
+
+
 def _message(statement: Statement, chosen: str | None, correct: bool) -> str:
     label = statement.category
     if statement.passive_aggressive:
@@ -111,8 +117,7 @@ def mark_sort(sort_round: SortRound, answers: Mapping[str, str | None],
     for statement_id, category in answers.items():
         if statement_id not in sort_round.item_ids:
             raise ValueError(f"{statement_id!r} is not in this round")
-        if category is not None and category not in CATEGORIES:
-            raise ValueError(f"{category!r} is not a category (use one of {', '.join(CATEGORIES)})")
+        require_category(category)
     items = []
     for statement_id in sort_round.item_ids:
         statement = bank.by_id(statement_id)

@@ -21,6 +21,7 @@ from ..engine.sorting import (
     SortRound,
     draw_round,
     mark_sort,
+    require_category,
     retry_round,
 )
 from ..progress import ProgressStore
@@ -85,8 +86,7 @@ class SortingActivity(widgets.VBox):
         """Choose a category for a line, by statement id or by its 1-based line number.
         The twin of clicking (or arrowing to) a radio button."""
         statement_id = self._resolve(item)
-        if category is not None and category not in CATEGORIES:
-            raise ValueError(f"{category!r} is not a category (use one of {', '.join(CATEGORIES)})")
+        require_category(category)
         self._radios[statement_id].value = category
 
     def check(self) -> SortResult | None:
