@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -372,7 +373,7 @@ def _build_organisation(data: dict, label: str) -> Organisation:
                 label, f"{role_id!r} is not the id of a role in roles",
                 f"number {position} in escalation_chain", None)
     by_id = {r.id: r for r in roles}
-    for lower, higher in zip(chain, chain[1:], strict=False):
+    for lower, higher in pairwise(chain):
         for kind in ("refund", "goodwill", "replacement"):
             low, high = getattr(by_id[lower].limits, kind), getattr(by_id[higher].limits, kind)
             if high < low:
