@@ -63,10 +63,53 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     statements = sum(len(b.statements) for b in course.statement_banks.values())
     checks = sum(len(a.checks) for a in course.assignments.values())
     reflections = sum(len(a.reflections) for a in course.assignments.values())
+    questions = sum(len(b.questions) for b in course.question_banks.values())
+    requests = sum(len(s.requests) for s in course.authority_sets.values())
+    laws = course.laws
+    law_text = (f"{len(laws.laws)} laws, {len(laws.situations)} law situations, "
+                if laws else "")
     print(f"course_data is valid: {len(course.criteria)} criteria, {len(course.units)} units, "
-          f"{statements} statements, {checks} knowledge checks, {reflections} reflections; "
+          f"{statements} statements, {questions} quiz questions, {requests} authority "
+          f"requests, {law_text}{checks} knowledge checks, {reflections} reflections; "
           f"employer: {course.organisation.name}.")
+    if args.details:
+        print("\n".join(bank_details(course)))
     return 0
+
+
+def bank_details(course) -> list[str]:
+    """Each question bank counted by type, topic and difficulty, then every criterion the
+    banks, authority requests, law situations and knowledge checks assess, with how often."""
+    from collections import Counter
+
+    from .content.records import DIFFICULTIES
+
+    lines = []
+    for unit, bank in course.question_banks.items():
+        lines.append(f"\n{unit} question bank ({len(bank.questions)} questions): {bank.title}")
+        types = Counter(q.type for q in bank.questions)
+        lines.append("  by type: " + ", ".join(f"{t} {n}" for t, n in sorted(types.items())))
+        topics = Counter(q.topic for q in bank.questions)
+        lines += [f"  topic {t.id}: {topics[t.id]}" for t in bank.topics]
+        levels = Counter(q.difficulty for q in bank.questions)
+        lines.append("  by difficulty: " + ", ".join(
+            f"{DIFFICULTIES[d].lower()} {levels[d]}" for d in sorted(levels)))
+    uses: Counter[str] = Counter()
+    for bank in course.question_banks.values():
+        uses.update(c for q in bank.questions for c in q.criteria)
+    for requests in course.authority_sets.values():
+        uses.update(c for r in requests.requests for c in r.criteria)
+    if course.laws:
+        uses.update(c for s in course.laws.situations for c in s.criteria)
+    for assignment in course.assignments.values():
+        uses.update(c for item in (*assignment.checks, *assignment.reflections)
+                    for c in item.criteria)
+    lines.append("\nCriteria assessed (questions, authority requests, law situations, "
+                 "knowledge checks and reflections):")
+    lines += [f"  {c}: {uses[c]}" for c in course.criteria if uses[c]]
+    missing = [c for c in course.criteria if not uses[c]]
+    lines.append(f"  not yet assessed here: {len(missing)} of {len(course.criteria)}")
+    return lines
 
 
 def cmd_build_sources(args: argparse.Namespace) -> int:
@@ -107,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-content", help="validate everything in course_data/",
                        description="Read and validate every course_data file; a problem is "
                        "reported with its file, item and field.")
+    p.add_argument("--details", action="store_true",
+                   help="also count the questions by type, topic and difficulty, and list "
+                        "how often each criterion is assessed")
     p.set_defaults(func=cmd_check_content)
 
     p = sub.add_parser("build-sources", help="regenerate source/ notebooks from course_data/",

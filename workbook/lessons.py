@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from .content import load_course
+from .engine.authority import authority_bank
+from .engine.laws import law_bank
+from .engine.quiz import DEFAULT_QUIZ_SIZE
 from .engine.sorting import DEFAULT_ROUND_SIZE
 from .progress import ProgressStore
 from .widgets.course_map import course_map_view, where_is_my_work_view
 from .widgets.examples import worked_examples_view
+from .widgets.organisation import law_changes_view, organisation_view
+from .widgets.quiz import QuizActivity
 from .widgets.reflection import LessonReflection
 from .widgets.sorting import SortingActivity
 
@@ -20,6 +25,38 @@ def sort_activity(unit: str, round_size: int = DEFAULT_ROUND_SIZE) -> SortingAct
 def worked_examples(unit: str):
     """The worked examples from a unit's statement bank."""
     return worked_examples_view(load_course().statement_bank(unit))
+
+
+def quiz_activity(unit: str, size: int = DEFAULT_QUIZ_SIZE) -> QuizActivity:
+    """A quiz drawn from a unit's question bank, with this learner's saved progress."""
+    bank = load_course().question_bank(unit)
+    return QuizActivity(bank, ProgressStore(), size=size)
+
+
+def authority_activity(unit: str, size: int = DEFAULT_QUIZ_SIZE) -> QuizActivity:
+    """"Inside my authority, or refer?": a unit's requests judged against the employer's
+    limits, which decide every answer."""
+    course = load_course()
+    bank = authority_bank(course.authority_set(unit), course.organisation)
+    return QuizActivity(bank, ProgressStore(), size=size, activity=f"{unit}-authority")
+
+
+def law_activity(unit: str, size: int = DEFAULT_QUIZ_SIZE) -> QuizActivity:
+    """"Which law applies?": situations from course_data/laws.yaml, today's laws as options."""
+    course = load_course()
+    course.unit(unit)  # a clear error for a mistyped unit id
+    return QuizActivity(law_bank(course.law_catalogue(), unit), ProgressStore(), size=size,
+                        activity=f"{unit}-law-match")
+
+
+def law_changes():
+    """The older laws a course book may name, what replaced each and when."""
+    return law_changes_view(load_course().law_catalogue())
+
+
+def organisation_policy(section: str):
+    """One part of the employer's rules (course_data/organisation.yaml) as a card."""
+    return organisation_view(load_course().organisation, section)
 
 
 def lesson_reflection(unit: str) -> LessonReflection:

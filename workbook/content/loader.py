@@ -24,14 +24,23 @@ import yaml
 from .records import (
     AbusiveBehaviourPolicy,
     Assignment,
+    AuthorityRequest,
+    AuthoritySet,
     Course,
     Criterion,
     CustomerServicePolicy,
     Framework,
     KnowledgeCheck,
+    Law,
+    LawCatalogue,
+    LawSituation,
     Limits,
+    MatchPair,
+    Option,
     Organisation,
     PolicyStep,
+    Question,
+    QuestionBank,
     RecordingProcedure,
     Reflection,
     Role,
@@ -41,8 +50,10 @@ from .records import (
     Standards,
     Statement,
     StatementBank,
+    Topic,
     Unit,
 )
+from .templating import EmployerText, TemplateError, pounds
 
 DATA_DIR = "course_data"
 SCHEMA_DIR = "schemas"
@@ -247,6 +258,26 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
+class _Filler:
+    """Fills employer placeholders, turning a bad one into a ContentError naming where it is."""
+
+    def __init__(self, employer: EmployerText, label: str):
+        self.employer = employer
+        self.label = label
+
+    def text(self, text: str, item: str, field: str, extra: dict[str, str] | None = None) -> str:
+        try:
+            return self.employer.render(text, extra).strip()
+        except TemplateError as exc:
+            raise ContentError(self.label, str(exc), item, field) from None
+
+    def amount(self, expression: str | int, item: str, field: str) -> int:
+        try:
+            return self.employer.amount(expression)
+        except TemplateError as exc:
+            raise ContentError(self.label, str(exc), item, field) from None
+
+
 # --------------------------------------------------------------------------- builders
 
 
@@ -302,7 +333,9 @@ def _build_statements(data: dict, label: str) -> StatementBank:
     return StatementBank(data["unit"], tuple(statements))
 
 
-def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion]) -> Assignment:
+def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion],
+                      employer: EmployerText) -> Assignment:
+    fill = _Filler(employer, label)
     _unique_ids(data["checks"], label, "checks")
     _unique_ids(data.get("reflections", []), label, "reflections")
     number = data["unit"].removeprefix("unit")
@@ -333,10 +366,12 @@ def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion])
                 raise ContentError(
                     label, f"{c['answer']!r} is not one of the words {', '.join(c['words'])}",
                     item, "answer")
+        options = {letter: fill.text(text, item, f"options.{letter}")
+                   for letter, text in c.get("options", {}).items()}
         checks.append(KnowledgeCheck(
-            id=c["id"], kind=c["kind"], question=c["question"].strip(),
-            options=_frozen(c.get("options", {})), words=tuple(c.get("words", ())),
-            answer=c["answer"], explanation=c["explanation"].strip(),
+            id=c["id"], kind=c["kind"], question=fill.text(c["question"], item, "question"),
+            options=_frozen(options), words=tuple(c.get("words", ())),
+            answer=c["answer"], explanation=fill.text(c["explanation"], item, "explanation"),
             criteria=tuple(c["criteria"]), points=c["points"]))
     reflections = []
     for r in data.get("reflections", []):
@@ -351,11 +386,172 @@ def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion])
                 label, f"rubric lines add up to {rubric_total} but points is {r['points']}",
                 item, "rubric")
         reflections.append(Reflection(
-            id=r["id"], title=r["title"], prompt=r["prompt"].strip(),
-            hints=tuple(r.get("hints", ())), points=r["points"], criteria=tuple(r["criteria"]),
-            rubric=tuple(RubricLine(line["points"], line["look_for"]) for line in r["rubric"])))
-    return Assignment(data["unit"], data["title"], data["intro"].strip(), tuple(checks),
+            id=r["id"], title=fill.text(r["title"], item, "title"),
+            prompt=fill.text(r["prompt"], item, "prompt"),
+            hints=tuple(fill.text(h, item, "hints") for h in r.get("hints", ())),
+            points=r["points"], criteria=tuple(r["criteria"]),
+            rubric=tuple(RubricLine(line["points"], fill.text(line["look_for"], item, "rubric"))
+                         for line in r["rubric"])))
+    return Assignment(data["unit"], fill.text(data["title"], "title", "title"),
+                      fill.text(data["intro"], "intro", "intro"), tuple(checks),
                       tuple(reflections))
+
+
+def _build_questions(data: dict, label: str, criteria: Mapping[str, Criterion],
+                     employer: EmployerText) -> QuestionBank:
+    fill = _Filler(employer, label)
+    _unique_ids(data["topics"], label, "topics")
+    _unique_ids(data["questions"], label, "questions")
+    topics = tuple(Topic(t["id"], t["title"]) for t in data["topics"])
+    topic_ids = {t.id for t in topics}
+    prefix = "q" + data["unit"].removeprefix("unit") + "-"
+    questions = []
+    for q in data["questions"]:
+        item = f"{q['id']!r} in questions"
+        if not q["id"].startswith(prefix):
+            raise ContentError(label, f"question ids in {data['unit']} start with {prefix}",
+                               item, "id")
+        if q["topic"] not in topic_ids:
+            raise ContentError(label, f"unknown topic {q['topic']!r} (the file's topics are "
+                               f"{', '.join(sorted(topic_ids))})", item, "topic")
+        _known_criteria(q["criteria"], criteria, label, item)
+        _check_question_shape(q, label, item)
+        options = tuple(
+            Option(fill.text(o["answer"], item, f"options.{n}.answer"), o["correct"],
+                   fill.text(o["feedback"], item, f"options.{n}.feedback"))
+            for n, o in enumerate(q.get("options", ()), start=1))
+        choices = tuple(fill.text(c, item, "choices") for c in q.get("choices", ()))
+        pairs = tuple(
+            MatchPair(fill.text(p["situation"], item, f"pairs.{n}.situation"),
+                      fill.text(p["answer"], item, f"pairs.{n}.answer"),
+                      fill.text(p["feedback"], item, f"pairs.{n}.feedback"))
+            for n, p in enumerate(q.get("pairs", ()), start=1))
+        questions.append(Question(
+            id=q["id"], type=q["type"], topic=q["topic"], difficulty=q["difficulty"],
+            criteria=tuple(q["criteria"]), question=fill.text(q["question"], item, "question"),
+            options=options, choices=choices, pairs=pairs))
+    return QuestionBank(data["unit"], fill.text(data["title"], "title", "title"), topics,
+                        tuple(questions))
+
+
+def _check_question_shape(q: dict, label: str, item: str) -> None:
+    """The fields each type needs: options for single, multiple and true-false; choices and
+    pairs for match; the right number of correct answers."""
+    kind = q["type"]
+    needs, forbids = (("choices", "pairs"), ("options",)) if kind == "match" else (
+        ("options",), ("choices", "pairs"))
+    for field in needs:
+        if field not in q:
+            raise ContentError(label, f"is missing (a {kind} question needs {field})",
+                               item, field)
+    for field in forbids:
+        if field in q:
+            raise ContentError(label, f"a {kind} question has no {field}", item, field)
+    if kind == "match":
+        for n, pair in enumerate(q["pairs"], start=1):
+            if pair["answer"] not in q["choices"]:
+                raise ContentError(label, f"{pair['answer']!r} is not one of the choices",
+                                   item, f"pairs.{n}.answer")
+        return
+    answers = [o["answer"] for o in q["options"]]
+    if len(set(answers)) != len(answers):
+        raise ContentError(label, "two options have the same answer text", item, "options")
+    right = sum(o["correct"] for o in q["options"])
+    if kind == "true-false":
+        if answers != ["True", "False"]:
+            raise ContentError(label, 'a true-false question has two options, "True" then '
+                               f'"False" (got {", ".join(map(repr, answers))})', item, "options")
+    if kind in ("single", "true-false") and right != 1:
+        raise ContentError(label, f"a {kind} question has exactly one correct option "
+                           f"(this one has {right})", item, "options")
+    if kind == "multiple" and not 1 <= right < len(answers):
+        raise ContentError(label, "a multiple question needs at least one correct and one "
+                           "wrong option", item, "options")
+
+
+_AMOUNT_KINDS = ("refund", "goodwill", "replacement")
+
+
+def _build_authority(data: dict, label: str, criteria: Mapping[str, Criterion],
+                     employer: EmployerText) -> AuthoritySet:
+    fill = _Filler(employer, label)
+    _unique_ids(data["requests"], label, "requests")
+    chain = len(employer.organisation.escalation_chain)
+    requests = []
+    for r in data["requests"]:
+        item = f"{r['id']!r} in requests"
+        _known_criteria(r["criteria"], criteria, label, item)
+        kind = r["kind"]
+        as_role = r.get("as_role", 1)
+        if as_role >= chain:
+            raise ContentError(label, f"as_role must be below the top of the escalation chain "
+                               f"(1 to {chain - 1}), so there is someone to refer to",
+                               item, "as_role")
+        if kind in _AMOUNT_KINDS:
+            if "amount" not in r:
+                raise ContentError(label, f"is missing (a {kind} request needs an amount)",
+                                   item, "amount")
+            if "reason" in r:
+                raise ContentError(label, f"the reason for a {kind} request is worked out from "
+                                   "the limits; leave reason out", item, "reason")
+        else:
+            if "reason" not in r:
+                raise ContentError(label, f"is missing (a {kind} request needs a reason)",
+                                   item, "reason")
+            if "amount" in r:
+                raise ContentError(label, f"a {kind} request has no amount", item, "amount")
+        if "already_given" in r and kind != "goodwill":
+            raise ContentError(label, "only goodwill requests have already_given",
+                               item, "already_given")
+        amount = fill.amount(r["amount"], item, "amount") if "amount" in r else 0
+        already = fill.amount(r.get("already_given", 0), item, "already_given")
+        extra = {"amount": pounds(amount), "already": pounds(already)}
+        requests.append(AuthorityRequest(
+            id=r["id"], customer=r["customer"], channel=r["channel"], as_role=as_role,
+            kind=kind, amount=amount, already_given=already,
+            situation=fill.text(r["situation"], item, "situation", extra),
+            reason=fill.text(r.get("reason", ""), item, "reason", extra) if "reason" in r else "",
+            criteria=tuple(r["criteria"])))
+    return AuthoritySet(data["unit"], fill.text(data["title"], "title", "title"),
+                        tuple(requests))
+
+
+def _build_laws(data: dict, label: str, criteria: Mapping[str, Criterion],
+                employer: EmployerText) -> LawCatalogue:
+    fill = _Filler(employer, label)
+    _unique_ids(data["laws"], label, "laws")
+    _unique_ids(data["situations"], label, "situations")
+    status = {law["id"]: law["status"] for law in data["laws"]}
+    laws = []
+    for law in data["laws"]:
+        item = f"{law['id']!r} in laws"
+        replaced = law["status"] == "replaced"
+        for field in ("replaced_by", "replaced_on"):
+            if replaced and field not in law:
+                raise ContentError(label, "is missing (a replaced law says what replaced it "
+                                   "and when)", item, field)
+            if not replaced and field in law:
+                raise ContentError(label, "only a replaced law has this field", item, field)
+        for successor in law.get("replaced_by", ()):
+            if status.get(successor) != "current":
+                raise ContentError(label, f"{successor!r} is not the id of a current law in "
+                                   "laws", item, "replaced_by")
+        laws.append(Law(id=law["id"], name=law["name"], status=law["status"],
+                        in_force=law.get("in_force", ""),
+                        covers=fill.text(law["covers"], item, "covers"),
+                        replaced_by=tuple(law.get("replaced_by", ())),
+                        replaced_on=law.get("replaced_on", "")))
+    situations = []
+    for s in data["situations"]:
+        item = f"{s['id']!r} in situations"
+        _known_criteria(s["criteria"], criteria, label, item)
+        if status.get(s["law"]) != "current":
+            raise ContentError(label, f"{s['law']!r} is not the id of a current law in laws",
+                               item, "law")
+        situations.append(LawSituation(
+            id=s["id"], situation=fill.text(s["situation"], item, "situation"), law=s["law"],
+            why=fill.text(s["why"], item, "why"), criteria=tuple(s["criteria"])))
+    return LawCatalogue(tuple(laws), tuple(situations))
 
 
 def _build_organisation(data: dict, label: str) -> Organisation:
@@ -441,15 +637,27 @@ def load_course_uncached(root: Path) -> Course:
         _check_unit_file(data["unit"], path, unit_ids, label)
         banks[data["unit"]] = _build_statements(data, label)
 
-    assignments: dict[str, Assignment] = {}
-    for path in _unit_files(root, "assignments"):
-        data, label = _load_file(root, f"assignments/{path.name}", "assignment")
-        _check_unit_file(data["unit"], path, unit_ids, label)
-        assignments[data["unit"]] = _build_assignment(data, label, criteria)
+    employer = EmployerText(organisation)
+    per_unit: dict[str, dict[str, Any]] = {}
+    for folder, schema, build in (("assignments", "assignment", _build_assignment),
+                                  ("questions", "questions", _build_questions),
+                                  ("authority", "authority", _build_authority)):
+        per_unit[folder] = {}
+        for path in _unit_files(root, folder):
+            data, label = _load_file(root, f"{folder}/{path.name}", schema)
+            _check_unit_file(data["unit"], path, unit_ids, label)
+            per_unit[folder][data["unit"]] = build(data, label, criteria, employer)
+
+    laws = None
+    if (root / DATA_DIR / "laws.yaml").is_file():
+        data, label = _load_file(root, "laws.yaml", "laws")
+        laws = _build_laws(data, label, criteria, employer)
 
     return Course(root=root, frameworks=frameworks, criteria=_frozen(criteria), units=units,
                   organisation=organisation, statement_banks=_frozen(banks),
-                  assignments=_frozen(assignments))
+                  assignments=_frozen(per_unit["assignments"]),
+                  question_banks=_frozen(per_unit["questions"]),
+                  authority_sets=_frozen(per_unit["authority"]), laws=laws)
 
 
 def _check_unit_file(unit: str, path: Path, unit_ids: set[str], label: str) -> None:

@@ -7,14 +7,25 @@ these records. Mappings are read-only views, sequences are tuples.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 CATEGORIES: tuple[str, ...] = ("assertive", "aggressive", "passive")
 """The three behaviours learners sort lines into, in teaching order."""
 
 CHANNELS: tuple[str, ...] = ("face-to-face", "telephone", "email", "letter", "social-media", "sms")
 """Channels a statement can come through (OCR Unit 7, 2.1)."""
+
+ALL_CHANNELS: tuple[str, ...] = (*CHANNELS, "web-chat")
+"""Every channel an activity can use, including web chat."""
+
+CHANNEL_NAMES: Mapping[str, str] = MappingProxyType({
+    "face-to-face": "face to face", "telephone": "phone call", "email": "email",
+    "letter": "letter", "social-media": "social media post", "sms": "text message (SMS)",
+    "web-chat": "web chat",
+})
+"""How each channel is named to a learner."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +308,175 @@ class Assignment:
         return sum(c.points for c in self.checks)
 
 
+QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true-false", "match")
+"""Kinds of quiz question: one answer, choose all that apply, true or false, match each
+situation to a choice (e.g. "which law applies?")."""
+
+DIFFICULTIES: Mapping[int, str] = MappingProxyType({1: "Easier", 2: "Medium", 3: "Harder"})
+"""Question difficulty levels and the words a learner sees for them."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a single, multiple or true-false question."""
+
+    answer: str
+    correct: bool
+    feedback: str
+    """Why this answer is right or wrong; shown after checking, whether chosen or not."""
+
+
+@dataclass(frozen=True)
+class MatchPair:
+    """One situation in a match question and the choice it goes with."""
+
+    situation: str
+    answer: str
+    """One of the question's ``choices``."""
+    feedback: str
+    """Why this choice fits the situation."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question, with employer placeholders already filled in."""
+
+    id: str
+    type: str
+    """One of :data:`QUESTION_TYPES`."""
+    topic: str
+    difficulty: int
+    """1 (easier) to 3 (harder); see :data:`DIFFICULTIES`."""
+    criteria: tuple[str, ...]
+    question: str
+    options: tuple[Option, ...] = ()
+    """For single, multiple and true-false questions, in the order written."""
+    choices: tuple[str, ...] = ()
+    """For match questions: what each situation can be matched to."""
+    pairs: tuple[MatchPair, ...] = ()
+    """For match questions, in the order written."""
+
+    @property
+    def correct_options(self) -> frozenset[int]:
+        """Positions (in ``options``) of the right answers."""
+        return frozenset(i for i, option in enumerate(self.options) if option.correct)
+
+    @property
+    def parts(self) -> int:
+        """How many things the learner chooses: pairs for match, otherwise one."""
+        return len(self.pairs) if self.type == "match" else 1
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """A set of questions a quiz draws from: a unit's bank, or one built from other data."""
+
+    unit: str
+    title: str
+    topics: tuple[Topic, ...]
+    questions: tuple[Question, ...]
+
+    def by_id(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(f"no question {question_id!r} in the {self.unit} bank")
+
+    def topic_title(self, topic_id: str) -> str:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic.title
+        raise KeyError(f"no topic {topic_id!r} in the {self.unit} bank")
+
+
+@dataclass(frozen=True)
+class AuthorityRequest:
+    """Something a customer asks for, to be judged inside the learner's authority or not."""
+
+    id: str
+    customer: str
+    channel: str
+    as_role: int
+    """Position in the escalation chain the learner plays (1 = the first-line role)."""
+    kind: str
+    """``refund`` (owed), ``goodwill``, ``replacement``, ``policy`` (always yours) or ``refer``."""
+    amount: int
+    """Whole pounds with this profile (0 for policy and refer)."""
+    already_given: int
+    """Goodwill already given on the same complaint, in whole pounds."""
+    situation: str
+    reason: str
+    """For policy and refer requests: why; the others' reasons are worked out from the limits."""
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AuthoritySet:
+    """The "inside my authority, or refer?" requests for a unit."""
+
+    unit: str
+    title: str
+    requests: tuple[AuthorityRequest, ...]
+
+
+@dataclass(frozen=True)
+class Law:
+    """A law, current or replaced, as a customer-service worker needs to know it."""
+
+    id: str
+    name: str
+    status: str
+    """``current`` or ``replaced``."""
+    in_force: str
+    covers: str
+    replaced_by: tuple[str, ...] = ()
+    """Ids of the laws that replaced it (replaced laws only)."""
+    replaced_on: str = ""
+
+
+@dataclass(frozen=True)
+class LawSituation:
+    """A workplace situation and the current law that applies to it."""
+
+    id: str
+    situation: str
+    law: str
+    why: str
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LawCatalogue:
+    """course_data/laws.yaml: the laws the course teaches and the "which law?" situations."""
+
+    laws: tuple[Law, ...]
+    situations: tuple[LawSituation, ...]
+
+    def law(self, law_id: str) -> Law:
+        for law in self.laws:
+            if law.id == law_id:
+                return law
+        raise KeyError(f"no law {law_id!r} in course_data/laws.yaml")
+
+    @property
+    def current(self) -> tuple[Law, ...]:
+        return tuple(law for law in self.laws if law.status == "current")
+
+    @property
+    def replaced(self) -> tuple[Law, ...]:
+        return tuple(law for law in self.laws if law.status == "replaced")
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Course:
     """Everything in course_data/, validated and cross-checked."""
@@ -312,6 +492,12 @@ class Course:
     """By unit id."""
     assignments: Mapping[str, Assignment]
     """By unit id."""
+    question_banks: Mapping[str, QuestionBank] = field(default_factory=_empty)
+    """By unit id."""
+    authority_sets: Mapping[str, AuthoritySet] = field(default_factory=_empty)
+    """By unit id."""
+    laws: LawCatalogue | None = None
+    """course_data/laws.yaml, when the course has it."""
 
     def unit(self, unit_id: str) -> Unit:
         for unit in self.units:
@@ -335,3 +521,24 @@ class Course:
             raise KeyError(
                 f"no assignment for {unit_id!r}: expected course_data/assignments/{unit_id}.yaml"
             ) from None
+
+    def question_bank(self, unit_id: str) -> QuestionBank:
+        try:
+            return self.question_banks[unit_id]
+        except KeyError:
+            raise KeyError(
+                f"no question bank for {unit_id!r}: expected course_data/questions/{unit_id}.yaml"
+            ) from None
+
+    def authority_set(self, unit_id: str) -> AuthoritySet:
+        try:
+            return self.authority_sets[unit_id]
+        except KeyError:
+            raise KeyError(
+                f"no authority requests for {unit_id!r}: expected "
+                f"course_data/authority/{unit_id}.yaml") from None
+
+    def law_catalogue(self) -> LawCatalogue:
+        if self.laws is None:
+            raise KeyError("no law catalogue: expected course_data/laws.yaml")
+        return self.laws

@@ -8,12 +8,8 @@ from importlib.resources import files
 
 import ipywidgets as widgets
 
-from ..content.records import Statement
+from ..content.records import CHANNEL_NAMES, Statement
 
-CHANNEL_NAMES = {
-    "face-to-face": "face to face", "telephone": "phone call", "email": "email",
-    "letter": "letter", "social-media": "social media post", "sms": "text message (SMS)",
-}
 SETTING_NAMES = {
     "retail": "shop", "utilities": "energy or water company", "travel": "travel",
     "healthcare-reception": "health centre reception", "hospitality": "hotel or restaurant",

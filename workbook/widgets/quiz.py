@@ -1,0 +1,489 @@
+"""The quiz activity: answer a few questions, check them, read why each option is right or
+wrong, then retry the misses or start a new quiz.
+
+A thin view over :mod:`workbook.engine.quiz`; the same widget runs a unit's question bank, the
+"Inside my authority, or refer?" decisions and "Which law applies?". Every control is a labelled
+ipywidgets control reached with Tab: radio buttons (arrow keys) for single and true-false
+questions, a tick box per option (Space) for "choose all that apply", and a drop-down per
+situation for matching. Every event has a Python twin: :meth:`QuizActivity.choose`,
+:meth:`check`, :meth:`retry`, :meth:`new_attempt`, :meth:`set_filters`.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+from traitlets import Bool, Dict, Int, List, Unicode
+
+from ..content.records import DIFFICULTIES, Question, QuestionBank
+from ..engine.quiz import (
+    DEFAULT_QUIZ_SIZE,
+    QuestionResult,
+    QuizAttempt,
+    QuizResult,
+    Response,
+    draw_attempt,
+    history_entry,
+    is_answered,
+    labels,
+    mark_attempt,
+    questions_for,
+    read_response,
+    response_from_json,
+    retry_attempt,
+    summarise_history,
+)
+from ..progress import ProgressStore
+from .common import styled
+
+SAVE_VERSION = 1
+ANY = "any"
+CHOOSE = "Choose…"
+
+
+def question_html(question: Question, number: int, total: int, topic: str,
+                  order: tuple[int, ...]) -> str:
+    """The question as a learner reads it: where it sits in the quiz, then the situation."""
+    level = DIFFICULTIES[question.difficulty]
+    meta = (f"<strong>Question {number} of {total}</strong> · {escape(topic)} · "
+            f"{escape(level)}")
+    paragraphs = "".join(f"<p>{escape(p.strip())}</p>"
+                         for p in question.question.split("\n\n") if p.strip())
+    how = {"single": "Choose one answer.", "true-false": "Choose True or False.",
+           "multiple": "Choose all that apply: tick every right answer.",
+           "match": "Choose a match for each situation."}[question.type]
+    situations = ""
+    if question.type == "match":
+        items = "".join(f"<li><strong>Situation {n}.</strong> "
+                        f"{escape(question.pairs[position].situation)}</li>"
+                        for n, position in enumerate(order, start=1))
+        situations = f"<ol class='wb-plain'>{items}</ol>"
+    return (f"<div class='wb-line'><p class='wb-meta'>{meta}</p>{paragraphs}{situations}"
+            f"<p class='wb-cue'>{how}</p></div>")
+
+
+def result_html(item: QuestionResult) -> str:
+    """Feedback on every option (or situation) of a checked question, in words and symbols."""
+    css = "wb-right" if item.correct else "wb-wrong"
+    mark = "✓ Right" if item.correct else "✗ Not quite"
+    rows = []
+    for part in item.parts:
+        if item.question.type == "match":
+            symbol = "✓" if part.right else "✗"
+            state = "Matched correctly" if part.right else "Not matched correctly"
+            rows.append(f"<li><span class='wb-mark'>{symbol} Situation {part.label}: "
+                        f"{state}.</span> {escape(part.message)}</li>")
+            continue
+        symbol = "✓" if part.right else "✗"
+        kind = "A right answer" if part.right else "Not a right answer"
+        chosen = " You chose this." if part.chosen else ""
+        label = "" if item.question.type == "true-false" else f"{escape(part.label)}. "
+        rows.append(f"<li><span class='wb-mark'>{symbol} {label}{escape(part.text)}</span> "
+                    f"<em>{kind}.{chosen}</em> {escape(part.message)}</li>")
+    return (f"<div class='wb-feedback {css}'><p><span class='wb-mark'>{mark}.</span> "
+            f"{escape(item.summary)}</p><ul class='wb-plain'>{''.join(rows)}</ul></div>")
+
+
+class QuizActivity(widgets.VBox):
+    """A quiz on a question bank, with feedback on every option, a score and retries."""
+
+    question_ids = List(Unicode(), help="Question ids in the current quiz, in the order shown.")
+    responses = Dict(help="Question id to the learner's answer so far, as saved: the bank "
+                          "position of the chosen option, a list of positions (choose all "
+                          "that apply), or a list with a choice position per situation.")
+    checked = Bool(False, help="True once the current quiz has been checked.")
+    score = Int(0, help="Questions answered right in the last check.")
+    total = Int(0, help="Questions in the current quiz.")
+    message = Unicode("", help="What the learner was last told: the score or what to do next.")
+    topic = Unicode(ANY, help="Topic id new quizzes are drawn from, or 'any'.")
+    difficulty = Int(0, help="Difficulty new quizzes are drawn at (1 to 3), or 0 for any.")
+
+    def __init__(self, bank: QuestionBank, store: ProgressStore | None = None,
+                 size: int = DEFAULT_QUIZ_SIZE, seed: int | None = None,
+                 activity: str | None = None, heading: str | None = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        self.bank = bank
+        self.store = store
+        self.size = size
+        self.activity = activity or f"{bank.unit}-quiz"
+        self.heading = heading or bank.title
+        self.history: list[dict[str, Any]] = []
+        self.result: QuizResult | None = None
+        self._attempt: QuizAttempt | None = None
+        self._responses: dict[str, Response | None] = {}
+        self._controls: dict[str, list[widgets.Widget]] = {}
+        self._feedback: dict[str, widgets.HTML] = {}
+        self._quiet = False
+        self._notices: list[str] = []
+        self._title = self.heading
+        self.add_class("wb-quiz")
+
+        self._status = widgets.HTML()
+        self._progress = widgets.HTML()
+        self._items_box = widgets.VBox()
+        self.check_button = widgets.Button(
+            description="Check my answers", icon="check", button_style="primary",
+            tooltip="Mark your answers and see why each option is right or wrong")
+        self.retry_button = widgets.Button(
+            description="Try the ones I got wrong", icon="redo",
+            tooltip="Answer again only the questions you got wrong")
+        self.new_button = widgets.Button(
+            description="New quiz", icon="random",
+            tooltip="Start a new quiz on the topic and difficulty chosen above")
+        for button in (self.check_button, self.retry_button, self.new_button):
+            button.layout = widgets.Layout(width="auto")
+        self.check_button.on_click(lambda _: self.check())
+        self.retry_button.on_click(lambda _: self.retry())
+        self.new_button.on_click(lambda _: self.new_attempt())
+
+        topics = [(t.title, t.id) for t in bank.topics if questions_for(bank, t.id)]
+        self.topic_select = widgets.Dropdown(
+            options=[("Any topic", ANY), *topics], value=ANY, description="Topic:",
+            tooltip="Which topic new quizzes are about", style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"))
+        levels = sorted({q.difficulty for q in bank.questions})
+        self.difficulty_select = widgets.Dropdown(
+            options=[("Any", 0), *[(DIFFICULTIES[d], d) for d in levels]], value=0,
+            description="Difficulty:", tooltip="How hard new quizzes are",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
+        self.topic_select.observe(self._on_filter, names="value")
+        self.difficulty_select.observe(self._on_filter, names="value")
+        filters = [w for w, n in ((self.topic_select, len(topics)),
+                                  (self.difficulty_select, len(levels))) if n > 1]
+        self._filters = widgets.HBox(filters) if filters else None
+
+        saved = self.store.load(self.activity) if self.store else {}
+        if not self._restore(saved):
+            self._start(draw_attempt(bank, size, seed=seed))
+        for notice in self._notices + (self.store.notices if self.store else []):
+            self._say(notice)
+
+    # ------------------------------------------------------------------ Python twins of events
+
+    def choose(self, item: str | int, answer: Any) -> None:
+        """Answer a question, by id or 1-based number: a letter (``"B"``) or option text;
+        ``True``/``False``; a list for "choose all that apply"; for matching, a mapping of
+        situation number to choice text. The twin of clicking the question's controls."""
+        question_id = self._resolve(item)
+        question = self.bank.by_id(question_id)
+        if self.checked:
+            raise ValueError("this quiz has been checked: start a new quiz or retry first")
+        response = read_response(question, self._attempt.orders[question_id], answer)
+        self._set_controls(question, response)
+
+    def check(self) -> QuizResult | None:
+        """Mark the quiz (the twin of pressing Check). Asks for missing answers first."""
+        if self.checked or self._attempt is None:
+            return self.result
+        missing = [n for n, qid in enumerate(self.question_ids, start=1)
+                   if not is_answered(self.bank.by_id(qid), self._responses.get(qid))]
+        if missing:
+            numbers = ", ".join(str(n) for n in missing)
+            noun = "question" if len(missing) == 1 else "questions"
+            self._say(f"Answer every question first. Still to do: {noun} {numbers}.")
+            return None
+        result = mark_attempt(self._attempt, self._responses, self.bank)
+        self._show_result(result)
+        self.history.append(history_entry(result, self._responses,
+                                          time.strftime("%Y-%m-%dT%H:%M:%S")))
+        self._save()
+        self._refresh_buttons()
+        return result
+
+    def retry(self) -> QuizAttempt | None:
+        """Start a quiz of only the questions got wrong (the twin of the retry button)."""
+        if self.result is None:
+            self._say("Check your answers first; then you can retry the ones you got wrong.")
+            return None
+        again = retry_attempt(self.result)
+        if again is None:
+            self._say("You got them all right, so there is nothing to retry. Try a new quiz!")
+            return None
+        self._start(again)
+        return again
+
+    def new_attempt(self, seed: int | None = None) -> QuizAttempt | None:
+        """Start a fresh quiz on the chosen topic and difficulty (the twin of New quiz)."""
+        topic = None if self.topic == ANY else self.topic
+        difficulty = self.difficulty or None
+        if not questions_for(self.bank, topic, difficulty):
+            self._say("No questions match that topic and difficulty. Choose another "
+                      "difficulty or “Any”.")
+            return None
+        fresh = draw_attempt(self.bank, self.size, topic, difficulty, seed)
+        self._start(fresh)
+        return fresh
+
+    def set_filters(self, topic: str | None = None, difficulty: int | None = None) -> int:
+        """Choose the topic (id, or None for any) and difficulty (1 to 3, or None) for the next
+        new quiz: the twin of the two drop-downs. Returns how many questions match."""
+        topic = topic or ANY
+        if topic != ANY:
+            self.bank.topic_title(topic)  # KeyError naming an unknown topic
+        if difficulty is not None and difficulty not in DIFFICULTIES:
+            raise ValueError(f"difficulty must be 1, 2 or 3, or None for any (got {difficulty!r})")
+        self.topic_select.value = topic
+        self.difficulty_select.value = difficulty or 0
+        return self._matching()
+
+    # ------------------------------------------------------------------ view
+
+    def _resolve(self, item: str | int) -> str:
+        if self._attempt is None:
+            raise ValueError("there is no quiz yet")
+        if isinstance(item, int):
+            if not 1 <= item <= len(self.question_ids):
+                raise ValueError(f"question {item} is not in this quiz "
+                                 f"(1 to {len(self.question_ids)})")
+            return self.question_ids[item - 1]
+        if item not in self._controls:
+            raise ValueError(f"{item!r} is not in this quiz")
+        return item
+
+    def _matching(self) -> int:
+        topic = None if self.topic == ANY else self.topic
+        return len(questions_for(self.bank, topic, self.difficulty or None))
+
+    def _on_filter(self, _change: dict[str, Any]) -> None:
+        self.topic = self.topic_select.value
+        self.difficulty = self.difficulty_select.value
+        count = self._matching()
+        if count:
+            noun = "question matches" if count == 1 else "questions match"
+            self._say(f"{count} {noun} your choice. Press “New quiz” to start a quiz on it.")
+        else:
+            self._say("No questions match that topic and difficulty. Choose another "
+                      "difficulty or “Any”.")
+
+    def _controls_for(self, question: Question, number: int,
+                      order: tuple[int, ...]) -> list[widgets.Widget]:
+        shown = labels(question, order)
+        wide = widgets.Layout(width="auto")
+        style = {"description_width": "initial"}
+        if question.type in ("single", "true-false"):
+            plain = question.type == "true-false"
+            options = [(question.options[p].answer if plain else
+                        f"{label}. {question.options[p].answer}", p)
+                       for label, p in zip(shown, order, strict=True)]
+            radio = widgets.RadioButtons(options=options, value=None,
+                                         description=f"Answer {number}:",
+                                         tooltip=f"Your answer to question {number}",
+                                         layout=wide, style=style)
+            radio.observe(self._on_control(question.id), names="value")
+            return [radio]
+        if question.type == "multiple":
+            boxes = []
+            for label, p in zip(shown, order, strict=True):
+                box = widgets.Checkbox(
+                    value=False, indent=False, layout=wide,
+                    description=f"{label}. {question.options[p].answer}",
+                    tooltip=f"Tick if {label} is a right answer to question {number}")
+                box.observe(self._on_control(question.id), names="value")
+                boxes.append(box)
+            return boxes
+        menus = []
+        for label in shown:
+            menu = widgets.Dropdown(
+                options=[(CHOOSE, None), *[(c, i) for i, c in enumerate(question.choices)]],
+                value=None, description=f"Situation {label}:",
+                tooltip=f"Your match for situation {label} of question {number}",
+                layout=wide, style=style)
+            menu.observe(self._on_control(question.id), names="value")
+            menus.append(menu)
+        return menus
+
+    def _read_controls(self, question: Question) -> Response | None:
+        controls = self._controls[question.id]
+        if question.type in ("single", "true-false"):
+            return controls[0].value
+        order = self._attempt.orders[question.id]
+        if question.type == "multiple":
+            ticked = tuple(sorted(p for box, p in zip(controls, order, strict=True) if box.value))
+            return ticked or None
+        chosen: list[int | None] = [None] * len(question.pairs)
+        for menu, position in zip(controls, order, strict=True):
+            chosen[position] = menu.value
+        return tuple(chosen) if any(c is not None for c in chosen) else None
+
+    def _set_controls(self, question: Question, response: Response | None) -> None:
+        controls = self._controls[question.id]
+        if question.type in ("single", "true-false"):
+            controls[0].value = response
+        elif question.type == "multiple":
+            ticked = set(response or ())
+            for box, position in zip(controls, self._attempt.orders[question.id], strict=True):
+                box.value = position in ticked
+        else:
+            order = self._attempt.orders[question.id]
+            chosen = response or (None,) * len(question.pairs)
+            for menu, position in zip(controls, order, strict=True):
+                menu.value = chosen[position]
+
+    def _on_control(self, question_id: str):
+        def handler(_change: dict[str, Any]) -> None:
+            if self.checked:
+                return
+            response = self._read_controls(self.bank.by_id(question_id))
+            self._responses[question_id] = response
+            saved = dict(self.responses)
+            if response is None:
+                saved.pop(question_id, None)
+            else:
+                saved[question_id] = list(response) if isinstance(response, tuple) else response
+            self.responses = saved
+            if not self._quiet:
+                self._save()
+        return handler
+
+    def _start(self, attempt: QuizAttempt, responses: dict[str, Response | None] | None = None,
+               save: bool = True) -> None:
+        self._attempt = attempt
+        self.result = None
+        self.checked = False
+        self.score = 0
+        self.question_ids = list(attempt.question_ids)
+        self.total = len(attempt.question_ids)
+        self.responses = {}
+        self._responses = {}
+        self._controls, self._feedback = {}, {}
+        rows: list[widgets.Widget] = []
+        for number, question_id in enumerate(attempt.question_ids, start=1):
+            question = self.bank.by_id(question_id)
+            order = attempt.orders[question_id]
+            controls = self._controls_for(question, number, order)
+            feedback = widgets.HTML()
+            self._controls[question_id] = controls
+            self._feedback[question_id] = feedback
+            text = widgets.HTML(value=styled(question_html(
+                question, number, self.total, self.bank.topic_title(question.topic), order)))
+            rows.append(widgets.VBox([text, *controls, feedback]))
+        self._items_box.children = tuple(rows)
+        self._quiet = True
+        try:
+            for question_id, response in (responses or {}).items():
+                if question_id in self._controls and response is not None:
+                    self._set_controls(self.bank.by_id(question_id), response)
+        finally:
+            self._quiet = False
+        self._title = self.heading if attempt.attempt == 1 else (
+            f"{self.heading}: try these again")
+        self._say("Answer each question, then press “Check my answers”. Use Tab to move, "
+                  "arrow keys or Space to choose.")
+        self._refresh_buttons()
+        parts: list[widgets.Widget] = [self._status]
+        if self._filters is not None:
+            parts.append(self._filters)
+        parts += [self._items_box, widgets.HBox(
+            [self.check_button, self.retry_button, self.new_button]), self._progress]
+        self.children = tuple(parts)
+        if save:
+            self._save()
+
+    def _show_result(self, result: QuizResult) -> None:
+        self.result = result
+        self.checked = True
+        self.score = result.score
+        for item in result.items:
+            self._feedback[item.question.id].value = styled(result_html(item))
+            for control in self._controls[item.question.id]:
+                control.disabled = True
+        self._say(result.summary)
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        self.check_button.disabled = self.checked
+        self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
+        summary = summarise_history(self.history, self.bank).summary
+        if summary:
+            self._progress.value = styled(f"<p class='wb-note'>{escape(summary)}</p>")
+
+    def _say(self, text: str) -> None:
+        self.message = text
+        self._status.value = styled(
+            f"<h3>{escape(self._title)}</h3>"
+            f"<p class='wb-status' role='status'>{escape(text)}</p>")
+
+    # ------------------------------------------------------------------ saving
+
+    def _save(self) -> None:
+        if self.store is None or self._attempt is None:
+            return
+        attempt = self._attempt
+        self.store.save(self.activity, {
+            "version": SAVE_VERSION,
+            "attempt": {"question_ids": list(attempt.question_ids),
+                        "orders": {k: list(v) for k, v in attempt.orders.items()},
+                        "seed": attempt.seed, "attempt": attempt.attempt},
+            "responses": dict(self.responses),
+            "checked": self.checked,
+            "filters": {"topic": self.topic, "difficulty": self.difficulty},
+            "history": self.history,
+        })
+
+    def _restore(self, saved: dict[str, Any]) -> bool:
+        """Put back a saved quiz; False when there is nothing usable to restore."""
+        self.history = [h for h in saved.get("history", []) if isinstance(h, dict)
+                        and isinstance(h.get("score"), int) and isinstance(h.get("total"), int)
+                        and isinstance(h.get("attempt"), int)]
+        filters = saved.get("filters") or {}
+        if isinstance(filters, dict):
+            self._quiet_filters(filters.get("topic"), filters.get("difficulty"))
+        state = saved.get("attempt")
+        if not isinstance(state, dict):
+            return False
+        attempt = self._saved_attempt(state)
+        if attempt is None:
+            self._notices.append(
+                "The questions in your saved quiz have changed since you last worked on it, so "
+                "a new quiz was started. Your past scores are kept.")
+            return False
+        raw = saved.get("responses") if isinstance(saved.get("responses"), dict) else {}
+        responses = {qid: response_from_json(self.bank.by_id(qid), raw[qid])
+                     for qid in attempt.question_ids if qid in raw}
+        self._start(attempt, responses, save=False)  # restoring changes nothing on disk
+        answered = all(is_answered(self.bank.by_id(qid), responses.get(qid))
+                       for qid in attempt.question_ids)
+        if saved.get("checked") and answered:
+            self._show_result(mark_attempt(attempt, self._responses, self.bank))
+        else:
+            self._say("Welcome back! Your answers so far have been kept.")
+        return True
+
+    def _saved_attempt(self, state: dict[str, Any]) -> QuizAttempt | None:
+        ids = state.get("question_ids")
+        orders = state.get("orders")
+        if not isinstance(ids, list) or not ids or not isinstance(orders, dict):
+            return None
+        known = {q.id: q for q in self.bank.questions}
+        checked_orders: dict[str, tuple[int, ...]] = {}
+        for qid in ids:
+            question = known.get(qid) if isinstance(qid, str) else None
+            order = orders.get(qid) if question else None
+            size = len(question.pairs) if question and question.type == "match" else (
+                len(question.options) if question else 0)
+            if not isinstance(order, list) or sorted(order) != list(range(size)):
+                return None
+            checked_orders[qid] = tuple(order)
+        seed, number = state.get("seed", 0), state.get("attempt", 1)
+        if not isinstance(seed, int) or not isinstance(number, int):
+            return None
+        return QuizAttempt(self.bank.unit, tuple(ids), checked_orders, seed, number)
+
+    def _quiet_filters(self, topic: Any, difficulty: Any) -> None:
+        """Put back the saved topic and difficulty without telling the learner anything."""
+        valid_topics = {value for _, value in self.topic_select.options}
+        valid_levels = {value for _, value in self.difficulty_select.options}
+        self.topic_select.unobserve(self._on_filter, names="value")
+        self.difficulty_select.unobserve(self._on_filter, names="value")
+        try:
+            if topic in valid_topics:
+                self.topic_select.value = self.topic = topic
+            if difficulty in valid_levels:
+                self.difficulty_select.value = self.difficulty = difficulty
+        finally:
+            self.topic_select.observe(self._on_filter, names="value")
+            self.difficulty_select.observe(self._on_filter, names="value")
