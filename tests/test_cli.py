@@ -20,6 +20,18 @@ def test_check_content_reports_the_counts(capsys):
     assert "employer: Brookmere Home & Appliances Ltd." in out
 
 
+def test_check_content_details_count_questions_and_criteria(capsys, course):
+    assert cli.main(["--course-dir", str(ROOT), "check-content", "--details"]) == 0
+    out = capsys.readouterr().out
+    bank = course.question_bank("unit4")
+    assert f"unit4 question bank ({len(bank.questions)} questions)" in out
+    single = sum(q.type == "single" for q in bank.questions)
+    assert f"single {single}" in out
+    first = bank.topics[0].id
+    assert f"  topic {first}: {sum(q.topic == first for q in bank.questions)}\n" in out
+    assert "  CG216-1.6: " in out and "not yet assessed here: " in out
+
+
 def test_check_content_names_the_file_item_and_field_of_a_mistake(tmp_path, capsys):
     folder = copy_course(tmp_path)
     path = folder / "course_data" / "statements" / "unit2.yaml"

@@ -22,8 +22,11 @@ def _data_files() -> list[tuple[str, str]]:
              ("organisation.yaml", "organisation")]
     files += [(f"statements/{p.name}", "statements")
               for p in sorted((DATA / "statements").glob("*.yaml"))]
-    files += [(f"assignments/{p.name}", "assignment")
-              for p in sorted((DATA / "assignments").glob("*.yaml"))]
+    for folder, kind in (("assignments", "assignment"), ("questions", "questions"),
+                         ("authority", "authority")):
+        files += [(f"{folder}/{p.name}", kind) for p in sorted((DATA / folder).glob("*.yaml"))]
+    if (DATA / "laws.yaml").exists():
+        files.append(("laws.yaml", "laws"))
     return files
 
 
@@ -40,7 +43,8 @@ def data(relative: str) -> dict:
 
 def test_there_is_a_schema_for_every_kind_of_file():
     assert [p.name for p in SCHEMAS] == [
-        "assignment.schema.json", "criteria.schema.json", "organisation.schema.json",
+        "assignment.schema.json", "authority.schema.json", "criteria.schema.json",
+        "laws.schema.json", "organisation.schema.json", "questions.schema.json",
         "statements.schema.json", "units.schema.json"]
 
 

@@ -16,7 +16,7 @@ from workbook.tutor.simulate import fill, right_answers, wrong_answers
 
 pytestmark = pytest.mark.slow
 
-UNIT = "unit2"
+UNITS = ["unit2", "unit4", "unit5"]
 
 # An answer object whose comparisons always say "equal", plus code that tries to defeat the
 # checks: it replaces the visible check helper and shadows the builtins `type` and `str`.
@@ -40,11 +40,12 @@ STR_SUBCLASS = '''class Sly(str):
 {var} = Sly("Z")'''
 
 
-@pytest.fixture(scope="module")
-def graded(generated_course, course):
-    """Submit five learners' notebooks, autograde, make feedback and export, once."""
-    assignment = course.assignment(UNIT)
-    released = nbformat.read(generated_course / "release" / UNIT / f"{UNIT}.ipynb", as_version=4)
+@pytest.fixture(scope="module", params=UNITS)
+def graded(request, generated_course, course):
+    """Submit six learners' notebooks for one unit, autograde, make feedback and export."""
+    unit = request.param
+    assignment = course.assignment(unit)
+    released = nbformat.read(generated_course / "release" / unit / f"{unit}.ipynb", as_version=4)
     right, wrong = right_answers(assignment), wrong_answers(assignment)
     variables = [c.variable for c in assignment.checks]
     half = {v: (right if i < len(variables) // 2 else wrong)[v] for i, v in enumerate(variables)}
@@ -64,16 +65,16 @@ def graded(generated_course, course):
     submitted = generated_course / "submitted"
     shutil.rmtree(submitted, ignore_errors=True)
     for learner, nb in learners.items():
-        folder = submitted / learner / UNIT
+        folder = submitted / learner / unit
         folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{UNIT}.ipynb")
+        nbformat.write(nb, folder / f"{unit}.ipynb")
         (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
-    nbgrader(generated_course, "autograde", UNIT, "--force")
-    nbgrader(generated_course, "generate_feedback", UNIT, "--force")
+    nbgrader(generated_course, "autograde", unit, "--force")
+    nbgrader(generated_course, "generate_feedback", unit, "--force")
     nbgrader(generated_course, "export", "--to", "grades.csv")
     with open(generated_course / "grades.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)
-                if row["assignment"] == UNIT}
+                if row["assignment"] == unit}
     return generated_course, assignment, rows
 
 
@@ -89,7 +90,8 @@ def test_each_learner_gets_the_exact_autograded_score(graded):
 
 def test_tutor_sees_rubrics_and_answers_in_the_autograded_copy(graded):
     course_dir, assignment, _ = graded
-    text = (course_dir / "autograded" / "amara_right" / UNIT / f"{UNIT}.ipynb").read_text()
+    unit = assignment.unit
+    text = (course_dir / "autograded" / "amara_right" / unit / f"{unit}.ipynb").read_text()
     assert "Rubric for the tutor" in text
     assert "BEGIN HIDDEN TESTS" in text
     for reflection in assignment.reflections:
@@ -100,7 +102,8 @@ def test_tutor_sees_rubrics_and_answers_in_the_autograded_copy(graded):
                                      "eve_rigged", "fay_deleted_line"])
 def test_feedback_reveals_no_hidden_test_or_solution(graded, learner):
     course_dir, assignment, _ = graded
-    pages = list((course_dir / "feedback" / learner / UNIT).glob("*.html"))
+    unit = assignment.unit
+    pages = list((course_dir / "feedback" / learner / unit).glob("*.html"))
     assert len(pages) == 1
     html = pages[0].read_text()
     for secret in ("HIDDEN TESTS", "_NotMarkedRight", "__class__", "MARK SCHEME",
@@ -115,12 +118,13 @@ def test_feedback_reveals_no_hidden_test_or_solution(graded, learner):
 
 
 def test_wrong_answers_are_told_in_our_words_without_a_traceback(graded):
-    course_dir, _, _ = graded
-    html = next((course_dir / "feedback" / "ben_wrong" / UNIT).glob("*.html")).read_text()
+    course_dir, assignment, _ = graded
+    unit = assignment.unit
+    html = next((course_dir / "feedback" / "ben_wrong" / unit).glob("*.html")).read_text()
     assert "This answer did not earn the mark." in html
     assert "most recent call last" not in html and "Cell In[" not in html
-    blank = next((course_dir / "feedback" / "chloe_blank" / UNIT).glob("*.html")).read_text()
+    blank = next((course_dir / "feedback" / "chloe_blank" / unit).glob("*.html")).read_text()
     assert "You have not answered yet." in blank
-    deleted = next((course_dir / "feedback" / "fay_deleted_line" / UNIT).glob("*.html")).read_text()
+    deleted = next((course_dir / "feedback" / "fay_deleted_line" / unit).glob("*.html")).read_text()
     assert "The answer line is missing." in deleted
     assert "most recent call last" not in deleted and "Cell In[" not in deleted

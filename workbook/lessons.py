@@ -8,11 +8,13 @@ from .engine.laws import law_bank
 from .engine.quiz import DEFAULT_QUIZ_SIZE
 from .engine.sorting import DEFAULT_ROUND_SIZE
 from .progress import ProgressStore
+from .widgets.analysis import AnalysisForm, DevelopmentPlanner
 from .widgets.course_map import course_map_view, where_is_my_work_view
 from .widgets.examples import worked_examples_view
 from .widgets.organisation import law_changes_view, organisation_view
 from .widgets.quiz import QuizActivity
 from .widgets.reflection import LessonReflection
+from .widgets.scenario import ScenarioPlayer
 from .widgets.sorting import SortingActivity
 
 
@@ -57,6 +59,22 @@ def law_changes():
 def organisation_policy(section: str):
     """One part of the employer's rules (course_data/organisation.yaml) as a card."""
     return organisation_view(load_course().organisation, section)
+
+
+def scenario_player(scenario_id: str) -> ScenarioPlayer:
+    """A branching conversation with a customer, with this learner's saved path."""
+    return ScenarioPlayer(load_course().scenario(scenario_id), ProgressStore())
+
+
+def scenario_analysis(scenario_id: str) -> AnalysisForm:
+    """The guided analysis and options balance for a scenario."""
+    course = load_course()
+    return AnalysisForm(course.scenario(scenario_id), course.organisation, ProgressStore())
+
+
+def development_planner() -> DevelopmentPlanner:
+    """Build a dated schedule of what to get better at, with a timeline."""
+    return DevelopmentPlanner(ProgressStore())
 
 
 def lesson_reflection(unit: str) -> LessonReflection:

@@ -26,9 +26,11 @@ from .records import (
     Assignment,
     AuthorityRequest,
     AuthoritySet,
+    Choice,
     Course,
     Criterion,
     CustomerServicePolicy,
+    Ending,
     Framework,
     KnowledgeCheck,
     Law,
@@ -44,8 +46,12 @@ from .records import (
     RecordingProcedure,
     Reflection,
     Role,
+    Route,
     RubricLine,
     Safety,
+    Scenario,
+    ScenarioCustomer,
+    ScenarioNode,
     ServiceItem,
     Standards,
     Statement,
@@ -554,6 +560,81 @@ def _build_laws(data: dict, label: str, criteria: Mapping[str, Criterion],
     return LawCatalogue(tuple(laws), tuple(situations))
 
 
+def _build_scenario(data: dict, label: str, criteria: Mapping[str, Criterion],
+                    employer: EmployerText) -> Scenario:
+    """A scenario whose ids all join up, every node and ending can be reached, and every path
+    ends; a problem names the scenario file and the node."""
+    from ..engine.scenario import ScenarioShapeError, explore  # the engine walks the paths
+
+    fill = _Filler(employer, label)
+    _known_criteria(data["criteria"], criteria, label, "the scenario")
+    _unique_ids([*data["nodes"], *data["endings"]], label, "nodes and endings")
+    steps = {n["id"] for n in data["nodes"]} | {e["id"] for e in data["endings"]}
+    choice_ids = [c["id"] for n in data["nodes"] for c in n["choices"]]
+    if len(set(choice_ids)) != len(choice_ids):
+        twice = sorted({c for c in choice_ids if choice_ids.count(c) > 1})
+        raise ContentError(label, f"choice id {twice[0]!r} is used twice (choice ids are unique "
+                           "in a scenario)", None, "nodes")
+    if data["start"] not in steps or data["start"] not in {n["id"] for n in data["nodes"]}:
+        raise ContentError(label, f"{data['start']!r} is not the id of a node", None, "start")
+    nodes = []
+    for n in data["nodes"]:
+        item = f"node {n['id']!r}"
+        choices = []
+        for c in n["choices"]:
+            where = f"choice {c['id']!r}"
+            targets = [c["next"], *(r["next"] for r in c.get("routes", ()))]
+            for target in targets:
+                if target not in steps:
+                    raise ContentError(label, f"{where} leads to {target!r}, which is not a node "
+                                       "or ending in this scenario", item, "next")
+            routes = []
+            for r in c.get("routes", ()):
+                condition = r["if"]
+                for ref in (*condition.get("chose", ()), *condition.get("not_chose", ())):
+                    if ref not in choice_ids:
+                        raise ContentError(label, f"{where} has a route that depends on "
+                                           f"{ref!r}, which is not a choice in this scenario",
+                                           item, "routes")
+                routes.append(Route(r["next"], condition.get("mood_below"),
+                                    condition.get("mood_at_least"),
+                                    tuple(condition.get("chose", ())),
+                                    tuple(condition.get("not_chose", ()))))
+            choices.append(Choice(
+                id=c["id"], say=fill.text(c["say"], item, f"{where} say"),
+                technique=c["technique"], quality=c["quality"], mood=c["mood"],
+                feedback=fill.text(c["feedback"], item, f"{where} feedback"), next=c["next"],
+                routes=tuple(routes)))
+        nodes.append(ScenarioNode(n["id"], fill.text(n["says"], item, "says"),
+                                  fill.text(n.get("cue", ""), item, "cue"), tuple(choices)))
+    endings = tuple(Ending(e["id"], e["kind"], fill.text(e["title"], f"ending {e['id']!r}",
+                                                         "title"),
+                           fill.text(e["summary"], f"ending {e['id']!r}", "summary"))
+                    for e in data["endings"])
+    customer = data["customer"]
+    scenario = Scenario(
+        id=data["id"], unit=data["unit"], title=fill.text(data["title"], "title", "title"),
+        channel=data["channel"],
+        customer=ScenarioCustomer(customer["name"], tuple(customer["types"]),
+                                  fill.text(customer["about"], "customer", "about")),
+        cause=data["cause"], situation=fill.text(data["situation"], "situation", "situation"),
+        criteria=tuple(data["criteria"]), mood_start=data["mood_start"], start=data["start"],
+        nodes=tuple(nodes), endings=endings)
+    try:
+        explored = explore(scenario)
+    except ScenarioShapeError as exc:
+        raise ContentError(label, str(exc), f"node {exc.node!r}", "choices") from None
+    for n in data["nodes"]:
+        if n["id"] not in explored.reached:
+            raise ContentError(label, "no path through the scenario reaches this node",
+                               f"node {n['id']!r}", None)
+    for e in data["endings"]:
+        if e["id"] not in explored.reached:
+            raise ContentError(label, "no path through the scenario reaches this ending",
+                               f"ending {e['id']!r}", None)
+    return scenario
+
+
 def _build_organisation(data: dict, label: str) -> Organisation:
     _unique_ids(data["roles"], label, "roles")
     roles = tuple(
@@ -653,11 +734,21 @@ def load_course_uncached(root: Path) -> Course:
         data, label = _load_file(root, "laws.yaml", "laws")
         laws = _build_laws(data, label, criteria, employer)
 
+    scenarios: dict[str, Scenario] = {}
+    for path in _unit_files(root, "scenarios"):
+        data, label = _load_file(root, f"scenarios/{path.name}", "scenario")
+        if data["id"] != path.stem:
+            raise ContentError(label, f"the file for scenario {data['id']!r} must be named "
+                               f"{data['id']}.yaml", None, "id")
+        _check_unit_file(data["unit"], path.with_name(f"{data['unit']}.yaml"), unit_ids, label)
+        scenarios[data["id"]] = _build_scenario(data, label, criteria, employer)
+
     return Course(root=root, frameworks=frameworks, criteria=_frozen(criteria), units=units,
                   organisation=organisation, statement_banks=_frozen(banks),
                   assignments=_frozen(per_unit["assignments"]),
                   question_banks=_frozen(per_unit["questions"]),
-                  authority_sets=_frozen(per_unit["authority"]), laws=laws)
+                  authority_sets=_frozen(per_unit["authority"]), laws=laws,
+                  scenarios=_frozen(scenarios))
 
 
 def _check_unit_file(unit: str, path: Path, unit_ids: set[str], label: str) -> None:

@@ -473,6 +473,139 @@ class LawCatalogue:
         return tuple(law for law in self.laws if law.status == "replaced")
 
 
+# --------------------------------------------------------------------------- scenarios
+
+TECHNIQUES: Mapping[str, str] = MappingProxyType({
+    "listening": "active listening", "acknowledging": "acknowledging the problem",
+    "empathy": "empathy without admitting fault", "open-question": "an open question",
+    "closed-question": "a closed question", "probing-question": "a probing question",
+    "summarising": "summarising back", "apologising": "a sincere apology for how it feels",
+    "explaining-position": "explaining the organisation's position",
+    "offering-options": "offering options", "plain-language": "plain words, no jargon",
+    "reasonable-adjustment": "a reasonable adjustment",
+    "setting-limits": "setting limits calmly (the abusive behaviour policy)",
+    "referring": "referring within the chain of command",
+    "safety-procedure": "the safety procedure", "checking-identity": "checking identity",
+    "recording": "recording what happened", "following-up": "following up",
+    "confirming-understanding": "checking the customer understood",
+    "arguing": "arguing back", "blaming": "blaming someone else",
+    "admitting-liability": "admitting fault before the facts are known",
+    "over-promising": "promising what you cannot deliver",
+    "giving-in": "giving in beyond your authority", "jargon": "jargon",
+    "ignoring-feelings": "ignoring the customer's feelings",
+    "going-it-alone": "handling danger on your own",
+    "reading-the-rules": "reading the rules back without reasons",
+})
+"""What each technique (or mistake) a scenario choice uses is called in feedback."""
+
+ENDING_KINDS: Mapping[str, str] = MappingProxyType({
+    "resolved": "Resolved", "resolved-follow-up": "Resolved, with a follow-up",
+    "escalated-properly": "Passed on properly", "escalated-badly": "Passed on badly",
+    "customer-leaves": "The customer left unhappy", "safety": "Safety procedure used",
+})
+
+CUSTOMER_TYPES: Mapping[str, str] = MappingProxyType({
+    "angry": "angry", "aggressive": "aggressive", "abusive": "abusive",
+    "confused": "confused", "upset": "upset", "indecisive": "indecisive",
+    "unreasonable": "unreasonable", "confrontational": "confrontational",
+    "frustrated": "frustrated", "special-requirements": "with special requirements",
+    "internal": "an internal customer (a colleague)",
+})
+
+CAUSES: Mapping[str, str] = MappingProxyType({
+    "out-of-stock": "out of stock", "faulty-product": "faulty product",
+    "late-or-lost-delivery": "late or lost delivery", "service-complaint": "service complaint",
+    "technical-misunderstanding": "misunderstanding a technical product",
+    "billing-or-refund": "billing or refund", "policy-limit": "asking for more than policy allows",
+    "other": "other",
+})
+
+MOOD_MIN, MOOD_MAX = 0, 10
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a choice leads instead of its ``next`` when the conditions hold."""
+
+    next: str
+    mood_below: int | None = None
+    mood_at_least: int | None = None
+    chose: tuple[str, ...] = ()
+    not_chose: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    say: str
+    technique: str
+    """A key of :data:`TECHNIQUES`."""
+    quality: str
+    """``good``, ``okay`` or ``poor``."""
+    mood: int
+    """How far this choice moves the customer's mood (kept within 0 to 10)."""
+    feedback: str
+    next: str
+    routes: tuple[Route, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScenarioNode:
+    id: str
+    says: str
+    cue: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Ending:
+    id: str
+    kind: str
+    """A key of :data:`ENDING_KINDS`."""
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ScenarioCustomer:
+    name: str
+    types: tuple[str, ...]
+    about: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A branching conversation (course_data/scenarios/<id>.yaml), placeholders filled in."""
+
+    id: str
+    unit: str
+    title: str
+    channel: str
+    customer: ScenarioCustomer
+    cause: str
+    situation: str
+    criteria: tuple[str, ...]
+    mood_start: int
+    start: str
+    nodes: tuple[ScenarioNode, ...]
+    endings: tuple[Ending, ...]
+
+    def node(self, node_id: str) -> ScenarioNode:
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(f"no node {node_id!r} in scenario {self.id!r}")
+
+    def ending(self, ending_id: str) -> Ending:
+        for ending in self.endings:
+            if ending.id == ending_id:
+                return ending
+        raise KeyError(f"no ending {ending_id!r} in scenario {self.id!r}")
+
+    def is_ending(self, step_id: str) -> bool:
+        return any(e.id == step_id for e in self.endings)
+
+
 def _empty() -> Mapping:
     return MappingProxyType({})
 
@@ -498,6 +631,8 @@ class Course:
     """By unit id."""
     laws: LawCatalogue | None = None
     """course_data/laws.yaml, when the course has it."""
+    scenarios: Mapping[str, Scenario] = field(default_factory=_empty)
+    """By scenario id, in file-name order."""
 
     def unit(self, unit_id: str) -> Unit:
         for unit in self.units:
@@ -537,6 +672,14 @@ class Course:
             raise KeyError(
                 f"no authority requests for {unit_id!r}: expected "
                 f"course_data/authority/{unit_id}.yaml") from None
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        try:
+            return self.scenarios[scenario_id]
+        except KeyError:
+            known = ", ".join(self.scenarios) or "none yet"
+            raise KeyError(f"no scenario {scenario_id!r}: expected "
+                           f"course_data/scenarios/{scenario_id}.yaml (known: {known})") from None
 
     def law_catalogue(self) -> LawCatalogue:
         if self.laws is None:

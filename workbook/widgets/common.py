@@ -28,6 +28,11 @@ def styled(html: str) -> str:
     return f"<style>{stylesheet()}</style><div class='wb-activity'>{html}</div>"
 
 
+def status_html(text: str) -> str:
+    """What an activity last told the learner, announced by screen readers (role=status)."""
+    return styled(f"<p class='wb-status' role='status'>{escape(text)}</p>")
+
+
 def html_widget(html: str) -> widgets.HTML:
     return widgets.HTML(value=styled(html))
 

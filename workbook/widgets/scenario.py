@@ -1,0 +1,240 @@
+"""The scenario player: the customer turn by turn, your replies, a mood meter, going back, and
+at the end a summary with the conversation replayed and a chart of the customer's mood.
+
+A thin view over :mod:`workbook.engine.scenario`. Replies are a labelled group of radio buttons
+(Tab, then arrow keys) and a "Say this" button (Enter). The mood meter is a number and words as
+well as a bar. Python twins: :meth:`ScenarioPlayer.choose`, :meth:`back`, :meth:`restart`.
+"""
+
+from __future__ import annotations
+
+import string
+import time
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+from traitlets import Bool, Int, List, Unicode
+
+from ..charts import mood_chart, png
+from ..content.records import (
+    CHANNEL_NAMES,
+    CUSTOMER_TYPES,
+    ENDING_KINDS,
+    MOOD_MAX,
+    TECHNIQUES,
+    Scenario,
+)
+from ..engine.scenario import Walk, advance, back, mood_label, replay, start_walk, summarise
+from ..progress import ProgressStore
+from .common import status_html, styled
+
+SAVE_VERSION = 1
+QUALITY = {"good": ("✓ Good choice", "wb-right"),
+           "okay": ("~ Okay, but there was a better choice", "wb-okay"),
+           "poor": ("✗ Poor choice", "wb-wrong")}
+
+
+def mood_meter_html(mood: int) -> str:
+    """The mood as a number, words and a bar of filled and empty squares."""
+    bar = "■" * mood + "□" * (MOOD_MAX - mood)
+    return (f"<p class='wb-meter' role='meter' aria-valuemin='0' aria-valuemax='{MOOD_MAX}' "
+            f"aria-valuenow='{mood}' aria-label=\"Customer's mood\">"
+            f"<strong>Customer's mood:</strong> {mood} out of {MOOD_MAX} "
+            f"({escape(mood_label(mood))}) <span aria-hidden='true' class='wb-bar'>{bar}</span>"
+            f"</p>")
+
+
+def intro_html(scenario: Scenario) -> str:
+    kinds = ", ".join(CUSTOMER_TYPES[t] for t in scenario.customer.types)
+    return (f"<h3>{escape(scenario.title)}</h3><p class='wb-meta'>"
+            f"{escape(scenario.customer.name)} · {escape(CHANNEL_NAMES[scenario.channel])} · "
+            f"{escape(kinds)}</p><p>{escape(scenario.customer.about)}</p>"
+            f"<p><strong>What you know:</strong> {escape(scenario.situation)}</p>")
+
+
+def transcript_html(walk: Walk) -> str:
+    """Every turn so far: what the customer said, what you chose and why it helped or not."""
+    name = walk.scenario.customer.name
+    parts = []
+    for number, step in enumerate(walk.steps, start=1):
+        mark, css = QUALITY[step.choice.quality]
+        parts.append(
+            f"<div class='wb-line'><p class='wb-meta'>Turn {number}</p>"
+            f"<p><strong>{escape(name)}:</strong> {escape(step.node.says)}</p>"
+            f"<p><strong>You:</strong> {escape(step.choice.say)}</p>"
+            f"<div class='wb-feedback {css}'><span class='wb-mark'>{mark}.</span> "
+            f"<em>Technique: {escape(TECHNIQUES[step.choice.technique])}.</em> "
+            f"{escape(step.choice.feedback)} (Mood {step.mood_before} → {step.mood_after}.)"
+            f"</div></div>")
+    return "".join(parts)
+
+
+def turn_html(walk: Walk) -> str:
+    node = walk.node
+    cue = f"<p class='wb-cue'>({escape(node.cue)})</p>" if node.cue else ""
+    return (f"<div class='wb-line'><p class='wb-meta'>Turn {len(walk.steps) + 1}: "
+            f"{escape(walk.scenario.customer.name)}</p>{cue}"
+            f"<p class='wb-quote'>“{escape(node.says)}”</p></div>")
+
+
+def ending_html(walk: Walk) -> str:
+    summary = summarise(walk)
+    lines = summary.text.splitlines()
+    path = " → ".join(str(m) for m in walk.moods)
+    return (f"<div class='wb-line'><h3>The end: {escape(lines[0])}</h3>"
+            + "".join(f"<p>{escape(line)}</p>" for line in lines[1:])
+            + f"<p class='wb-note'>Mood turn by turn: {path} (out of {MOOD_MAX}).</p></div>")
+
+
+class ScenarioPlayer(widgets.VBox):
+    """Play one branching scenario, with feedback on every reply and a summary at the end."""
+
+    choices_made = List(Unicode(), help="Ids of the choices made so far, in order.")
+    at = Unicode("", help="Id of the current node, or of the ending once finished.")
+    mood = Int(0, help="The customer's mood now, 0 (very upset) to 10 (reassured).")
+    finished = Bool(False, help="True once an ending is reached.")
+    message = Unicode("", help="What the learner was last told.")
+
+    def __init__(self, scenario: Scenario, store: ProgressStore | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.store = store
+        self.activity = f"scenario-{scenario.id}"
+        self.runs: list[dict[str, Any]] = []
+        self.walk = start_walk(scenario)
+        self.chart_png = b""
+        self.add_class("wb-scenario")
+
+        self._intro = widgets.HTML(value=styled(intro_html(scenario)))
+        self._transcript = widgets.HTML()
+        self._turn = widgets.HTML()
+        self._meter = widgets.HTML()
+        self._status = widgets.HTML()
+        self._ending = widgets.HTML()
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.replies = widgets.RadioButtons(
+            options=[], value=None, description="Your reply:", tooltip="Choose what you say",
+            layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
+        self.say_button = widgets.Button(description="Say this", icon="comment",
+                                         button_style="primary",
+                                         tooltip="Reply with the answer you chose")
+        self.back_button = widgets.Button(description="Go back one step", icon="undo",
+                                          tooltip="Undo your last reply and choose again")
+        self.restart_button = widgets.Button(description="Start again", icon="refresh",
+                                             tooltip="Start the conversation from the beginning")
+        for button in (self.say_button, self.back_button, self.restart_button):
+            button.layout = widgets.Layout(width="auto")
+        self.say_button.on_click(lambda _: self._say_selected())
+        self.back_button.on_click(lambda _: self.back())
+        self.restart_button.on_click(lambda _: self.restart())
+
+        notices = []
+        saved = self.store.load(self.activity) if self.store else {}
+        self.runs = [r for r in saved.get("runs", []) if isinstance(r, dict)]
+        choices = saved.get("choices")
+        if isinstance(choices, list) and choices:
+            try:
+                self.walk = replay(scenario, [str(c) for c in choices])
+                notices.append("Welcome back! The conversation carries on where you left it.")
+            except ValueError:
+                notices.append("This scenario has changed since you last played it, so it "
+                               "starts again from the beginning. Your past endings are kept.")
+        self._show(save=False)
+        for notice in notices + (self.store.notices if self.store else []):
+            self._tell(notice)
+
+    # ------------------------------------------------------------------ Python twins of events
+
+    def choose(self, choice: str | int) -> Walk:
+        """Reply with a choice, by id or by its 1-based number as shown: the twin of choosing a
+        reply and pressing "Say this"."""
+        node = self.walk.node
+        if node is None:
+            raise ValueError("the conversation has ended: go back one step or start again")
+        if isinstance(choice, int):
+            if not 1 <= choice <= len(node.choices):
+                raise ValueError(f"reply {choice} is not offered (1 to {len(node.choices)})")
+            choice = node.choices[choice - 1].id
+        self.walk = advance(self.walk, choice)
+        if self.walk.finished:
+            ending = self.walk.ending
+            self.runs.append({"choices": list(self.walk.choice_ids), "ending": ending.id,
+                              "kind": ending.kind, "mood_end": self.walk.mood,
+                              "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        self._show()
+        return self.walk
+
+    def back(self) -> Walk:
+        """Undo the last reply (the twin of "Go back one step")."""
+        if not self.walk.steps:
+            self._tell("You are at the start, so there is nothing to go back to.")
+            return self.walk
+        self.walk = back(self.walk)
+        self._show()
+        return self.walk
+
+    def restart(self) -> Walk:
+        """Start the conversation again (the twin of "Start again"). Past endings are kept."""
+        self.walk = start_walk(self.scenario)
+        self._show()
+        return self.walk
+
+    # ------------------------------------------------------------------ view
+
+    def _say_selected(self) -> None:
+        if self.replies.value is None:
+            self._tell("Choose a reply first, then press “Say this”.")
+            return
+        self.choose(self.replies.value)
+
+    def _show(self, save: bool = True) -> None:
+        walk = self.walk
+        self.choices_made = list(walk.choice_ids)
+        self.at = walk.at
+        self.mood = walk.mood
+        self.finished = walk.finished
+        self._transcript.value = styled(transcript_html(walk)) if walk.steps else ""
+        self._meter.value = styled(mood_meter_html(walk.mood))
+        self.back_button.disabled = not walk.steps
+        parts: list[widgets.Widget] = [self._intro, self._transcript]
+        if walk.finished:
+            self._ending.value = styled(ending_html(walk))
+            labels = ["Start", *(str(n) for n in range(1, len(walk.steps) + 1))]
+            self.chart_png = png(mood_chart(walk.moods, labels,
+                                            f"{self.scenario.customer.name}'s mood, turn by turn"))
+            self.chart.value = self.chart_png
+            self._tell("The conversation has ended. Read the summary, then go back to try "
+                       "another reply, or start again.")
+            parts += [self._meter, self._ending, self.chart, self._status,
+                      widgets.HBox([self.back_button, self.restart_button])]
+        else:
+            self._turn.value = styled(turn_html(walk))
+            letters = string.ascii_uppercase
+            self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
+                                    for i, c in enumerate(walk.node.choices)]
+            self.replies.value = None
+            self._tell("Choose your reply, then press “Say this”. Use Tab to move and the "
+                       "arrow keys to choose.")
+            parts += [self._turn, self._meter, self.replies, self._status,
+                      widgets.HBox([self.say_button, self.back_button, self.restart_button])]
+        self.children = tuple(parts)
+        if save:
+            self._save()
+
+    def _tell(self, text: str) -> None:
+        self.message = text
+        self._status.value = status_html(text)
+
+    def _save(self) -> None:
+        if self.store is None:
+            return
+        self.store.save(self.activity, {"version": SAVE_VERSION,
+                                        "choices": list(self.walk.choice_ids),
+                                        "runs": self.runs})
+
+    @property
+    def endings_reached(self) -> list[str]:
+        """Kinds of ending reached so far, in words, without repeats."""
+        return list(dict.fromkeys(ENDING_KINDS[r["kind"]] for r in self.runs
+                                  if r.get("kind") in ENDING_KINDS))
