@@ -23,7 +23,8 @@ def _data_files() -> list[tuple[str, str]]:
     files += [(f"statements/{p.name}", "statements")
               for p in sorted((DATA / "statements").glob("*.yaml"))]
     for folder, kind in (("assignments", "assignment"), ("questions", "questions"),
-                         ("authority", "authority"), ("scenarios", "scenario")):
+                         ("authority", "authority"), ("scenarios", "scenario"),
+                         ("rewrites", "rewrites")):
         files += [(f"{folder}/{p.name}", kind) for p in sorted((DATA / folder).glob("*.yaml"))]
     if (DATA / "laws.yaml").exists():
         files.append(("laws.yaml", "laws"))
@@ -45,7 +46,8 @@ def test_there_is_a_schema_for_every_kind_of_file():
     assert [p.name for p in SCHEMAS] == [
         "assignment.schema.json", "authority.schema.json", "criteria.schema.json",
         "laws.schema.json", "organisation.schema.json", "questions.schema.json",
-        "scenario.schema.json", "statements.schema.json", "units.schema.json"]
+        "rewrites.schema.json", "scenario.schema.json", "statements.schema.json",
+        "units.schema.json"]
 
 
 def test_every_kind_of_file_has_at_least_one_data_file():

@@ -50,7 +50,7 @@ def test_questions_only_use_their_units_criteria_and_cover_all_of_them(course, u
     assert assessed == taught
 
 
-@pytest.mark.parametrize("unit", ["unit4", "unit5"])
+@pytest.mark.parametrize("unit", ["unit1", "unit3", "unit4", "unit5", "unit6", "unit7"])
 def test_the_right_answer_is_not_given_away_by_being_the_longest(course, unit):
     singles = [q for q in course.question_bank(unit).questions if q.type == "single"]
     longest = sum(max(q.options, key=lambda o: len(o.answer)).correct for q in singles)
@@ -177,8 +177,11 @@ def raw_texts(relative: str) -> str:
     return (ROOT / relative).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("relative", ["course_data/questions/unit4.yaml",
-                                      "course_data/questions/unit5.yaml",
+@pytest.mark.parametrize("relative", [*(f"course_data/questions/unit{n}.yaml"
+                                        for n in (1, 3, 4, 5, 6, 7)),
+                                      *(f"course_data/assignments/unit{n}.yaml"
+                                        for n in (1, 3, 6, 7)),
+                                      "course_data/rewrites/unit3.yaml",
                                       "course_data/authority/unit4.yaml",
                                       "course_data/assignments/unit4.yaml",
                                       "course_data/assignments/unit5.yaml",

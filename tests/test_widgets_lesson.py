@@ -42,11 +42,20 @@ def test_course_map_lists_all_units_and_marks_which_are_ready(course):
     view = course_map_view(course)
     for unit in course.units:
         assert unit.title.replace("&", "&amp;") in view.value
-    assert unit_status(course, "unit2") == (True, True)
-    assert unit_status(course, "unit6")[0] is False
-    ready = sum(unit_status(course, u.id)[0] for u in course.units)
-    assert f"{ready} of 8 units are ready to study." in view.value
+    assert all(unit_status(course, u.id) == (True, True) for u in course.units)
+    assert "8 of 8 units are ready to study." in view.value
     assert "<th scope='col'>" in view.value
+
+
+def test_a_unit_whose_lesson_is_missing_is_marked_not_ready(tmp_path):
+    from tests.conftest import copy_course
+    from workbook.content.loader import load_course_uncached
+
+    root = copy_course(tmp_path)
+    (root / "notebooks" / "06_solving_and_balancing.ipynb").unlink()
+    course = load_course_uncached(root)
+    assert unit_status(course, "unit6")[0] is False
+    assert "7 of 8 units are ready to study." in course_map_view(course).value
 
 
 def test_where_is_my_work_names_the_folder_and_saved_files(private_progress):

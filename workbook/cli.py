@@ -2,6 +2,7 @@
 
     workbook open             start JupyterLab on the start page
     workbook check-content    validate everything in course_data/
+    workbook coverage         where each syllabus criterion is taught and assessed
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
 
 Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
@@ -75,6 +76,44 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     if args.details:
         print("\n".join(bank_details(course)))
     return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Print where each criterion is taught and assessed; exit 1 if any is missing."""
+    course = _course(args)
+    if course is None:
+        return 1
+    from .coverage import build_coverage, coverage_table
+
+    coverage = build_coverage(course)
+    table = coverage_table(coverage, course)
+    if args.csv:
+        table.to_csv(args.csv)
+        print(f"Wrote {args.csv}")
+    else:
+        print("\n".join(coverage_lines(coverage, course)))
+    print(coverage.summary)
+    for label, missing in (("Not yet taught", coverage.untaught),
+                           ("Not yet assessed", coverage.unassessed)):
+        if missing:
+            print(f"{label}: {', '.join(missing)}")
+    return 0 if not (coverage.untaught or coverage.unassessed) else 1
+
+
+def coverage_lines(coverage, course) -> list[str]:
+    """A line per criterion, grouped by framework: the units whose lessons teach it and the
+    items that assess it (the CSV has every place in full)."""
+    lines = []
+    for framework in course.frameworks:
+        lines.append(f"\n{framework.id}: {framework.title}")
+        for criterion in (c for c in coverage.criteria
+                          if course.criteria[c].framework == framework.id):
+            units = sorted({place.split()[0] for place in coverage.taught.get(criterion, [])})
+            items = [place.split()[-1] for place in coverage.assessed.get(criterion, [])]
+            taught = ", ".join(units) or "NOT YET TAUGHT"
+            assessed = ", ".join(dict.fromkeys(items)) or "NOT YET ASSESSED"
+            lines.append(f"  {criterion:<12} taught in {taught:<24} assessed by {assessed}")
+    return lines
 
 
 def bank_details(course) -> list[str]:
@@ -154,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also count the questions by type, topic and difficulty, and list "
                         "how often each criterion is assessed")
     p.set_defaults(func=cmd_check_content)
+
+    p = sub.add_parser("coverage", help="where each criterion is taught and assessed",
+                       description="Print the coverage matrix: for each of the syllabus "
+                       "criteria, the lesson sections and activities that teach it and the "
+                       "knowledge checks and reflections that assess it. Exits 1 if any "
+                       "criterion is not taught or not assessed.")
+    p.add_argument("--csv", metavar="FILE", help="write the full matrix to a CSV file instead")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("build-sources", help="regenerate source/ notebooks from course_data/",
                        description="Write source/<unit>/<unit>.ipynb for every "

@@ -14,6 +14,7 @@ from .widgets.examples import worked_examples_view
 from .widgets.organisation import law_changes_view, organisation_view
 from .widgets.quiz import QuizActivity
 from .widgets.reflection import LessonReflection
+from .widgets.reply import ReplyRewriter
 from .widgets.scenario import ScenarioPlayer
 from .widgets.sorting import SortingActivity
 
@@ -49,6 +50,11 @@ def law_activity(unit: str, size: int = DEFAULT_QUIZ_SIZE) -> QuizActivity:
     course.unit(unit)  # a clear error for a mistyped unit id
     return QuizActivity(law_bank(course.law_catalogue(), unit), ProgressStore(), size=size,
                         activity=f"{unit}-law-match")
+
+
+def reply_activity(unit: str) -> ReplyRewriter:
+    """Rewrite weak replies to customers and check them against a plain checklist."""
+    return ReplyRewriter(load_course().rewrite_set(unit), ProgressStore())
 
 
 def law_changes():

@@ -45,6 +45,8 @@ from .records import (
     QuestionBank,
     RecordingProcedure,
     Reflection,
+    RewriteSet,
+    RewriteTask,
     Role,
     Route,
     RubricLine,
@@ -560,6 +562,21 @@ def _build_laws(data: dict, label: str, criteria: Mapping[str, Criterion],
     return LawCatalogue(tuple(laws), tuple(situations))
 
 
+def _build_rewrites(data: dict, label: str, criteria: Mapping[str, Criterion],
+                    employer: EmployerText) -> RewriteSet:
+    fill = _Filler(employer, label)
+    _unique_ids(data["tasks"], label, "tasks")
+    tasks = []
+    for t in data["tasks"]:
+        item = f"{t['id']!r} in tasks"
+        _known_criteria(t["criteria"], criteria, label, item)
+        tasks.append(RewriteTask(t["id"], t["customer"], t["channel"],
+                                 fill.text(t["message"], item, "message"),
+                                 fill.text(t["poor_reply"], item, "poor_reply"),
+                                 tuple(t["criteria"])))
+    return RewriteSet(data["unit"], fill.text(data["title"], "title", "title"), tuple(tasks))
+
+
 def _build_scenario(data: dict, label: str, criteria: Mapping[str, Criterion],
                     employer: EmployerText) -> Scenario:
     """A scenario whose ids all join up, every node and ending can be reached, and every path
@@ -722,7 +739,8 @@ def load_course_uncached(root: Path) -> Course:
     per_unit: dict[str, dict[str, Any]] = {}
     for folder, schema, build in (("assignments", "assignment", _build_assignment),
                                   ("questions", "questions", _build_questions),
-                                  ("authority", "authority", _build_authority)):
+                                  ("authority", "authority", _build_authority),
+                                  ("rewrites", "rewrites", _build_rewrites)):
         per_unit[folder] = {}
         for path in _unit_files(root, folder):
             data, label = _load_file(root, f"{folder}/{path.name}", schema)
@@ -748,7 +766,8 @@ def load_course_uncached(root: Path) -> Course:
                   assignments=_frozen(per_unit["assignments"]),
                   question_banks=_frozen(per_unit["questions"]),
                   authority_sets=_frozen(per_unit["authority"]), laws=laws,
-                  scenarios=_frozen(scenarios))
+                  scenarios=_frozen(scenarios),
+                  rewrite_sets=_frozen(per_unit["rewrites"]))
 
 
 def _check_unit_file(unit: str, path: Path, unit_ids: set[str], label: str) -> None:

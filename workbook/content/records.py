@@ -606,6 +606,25 @@ class Scenario:
         return any(e.id == step_id for e in self.endings)
 
 
+@dataclass(frozen=True)
+class RewriteTask:
+    """A customer's message and a weak staff reply for the learner to rewrite."""
+
+    id: str
+    customer: str
+    channel: str
+    message: str
+    poor_reply: str
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RewriteSet:
+    unit: str
+    title: str
+    tasks: tuple[RewriteTask, ...]
+
+
 def _empty() -> Mapping:
     return MappingProxyType({})
 
@@ -633,6 +652,8 @@ class Course:
     """course_data/laws.yaml, when the course has it."""
     scenarios: Mapping[str, Scenario] = field(default_factory=_empty)
     """By scenario id, in file-name order."""
+    rewrite_sets: Mapping[str, RewriteSet] = field(default_factory=_empty)
+    """By unit id."""
 
     def unit(self, unit_id: str) -> Unit:
         for unit in self.units:
@@ -672,6 +693,13 @@ class Course:
             raise KeyError(
                 f"no authority requests for {unit_id!r}: expected "
                 f"course_data/authority/{unit_id}.yaml") from None
+
+    def rewrite_set(self, unit_id: str) -> RewriteSet:
+        try:
+            return self.rewrite_sets[unit_id]
+        except KeyError:
+            raise KeyError(f"no rewrite tasks for {unit_id!r}: expected "
+                           f"course_data/rewrites/{unit_id}.yaml") from None
 
     def scenario(self, scenario_id: str) -> Scenario:
         try:

@@ -1,0 +1,121 @@
+"""Where each syllabus criterion is taught and where it is assessed.
+
+Taught: a lesson cell tagged with the criterion in its metadata
+(``"workbook": {"criteria": [...]}``), or an activity cell whose data (a quiz bank, authority
+requests, law situations or a scenario) carries it. Assessed: an autograded knowledge check or a
+rubric-marked reflection in a unit's assignment. Built from course_data and the notebooks, so a
+tutor can see the whole syllabus at a glance (``workbook coverage``) and a test can insist on
+every criterion being both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .content.records import Course
+
+_CALL = re.compile(r'(\w+)\("([^"]*)"\)')
+
+
+@dataclass(frozen=True)
+class Coverage:
+    taught: dict[str, list[str]]
+    """Criterion id to where it is taught, e.g. ``unit4 lesson: Your limits of authority``."""
+    assessed: dict[str, list[str]]
+    """Criterion id to the checks and reflections that assess it, e.g. ``unit4 check 4.2``."""
+    criteria: tuple[str, ...]
+
+    @property
+    def untaught(self) -> list[str]:
+        return [c for c in self.criteria if not self.taught.get(c)]
+
+    @property
+    def unassessed(self) -> list[str]:
+        return [c for c in self.criteria if not self.assessed.get(c)]
+
+    @property
+    def summary(self) -> str:
+        total = len(self.criteria)
+        return (f"Taught: {total - len(self.untaught)} of {total} criteria. "
+                f"Assessed: {total - len(self.unassessed)} of {total} criteria.")
+
+
+def _heading(source: str) -> str:
+    for line in source.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return source.strip().splitlines()[0][:60] if source.strip() else "(empty cell)"
+
+
+def activity_criteria(course: Course, source: str) -> tuple[str, list[str]]:
+    """What an activity cell shows, and the criteria its data carries."""
+    match = _CALL.search(source)
+    if not match:
+        return "activity", []
+    call, argument = match.groups()
+    if call == "quiz_activity" and argument in course.question_banks:
+        bank = course.question_banks[argument]
+        return "quiz", sorted({c for q in bank.questions for c in q.criteria})
+    if call == "authority_activity" and argument in course.authority_sets:
+        requests = course.authority_sets[argument].requests
+        return "inside my authority or refer?", sorted({c for r in requests for c in r.criteria})
+    if call == "law_activity" and course.laws is not None:
+        return "which law applies?", sorted({c for s in course.laws.situations
+                                             for c in s.criteria})
+    if call == "reply_activity" and argument in course.rewrite_sets:
+        tasks = course.rewrite_sets[argument].tasks
+        return "rewrite a reply", sorted({c for t in tasks for c in t.criteria})
+    if call in ("scenario_player", "scenario_analysis") and argument in course.scenarios:
+        name = "scenario" if call == "scenario_player" else "scenario analysis"
+        return f"{name} {argument}", list(course.scenarios[argument].criteria)
+    return call, []
+
+
+def build_coverage(course: Course) -> Coverage:
+    taught: dict[str, list[str]] = defaultdict(list)
+    assessed: dict[str, list[str]] = defaultdict(list)
+    for unit in course.units:
+        path = Path(course.root) / unit.lesson
+        if path.is_file():
+            nb = nbformat.read(path, as_version=4)
+            heading = unit.title
+            for cell in nb.cells:
+                if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+                    heading = _heading(cell.source)
+                tagged = cell.metadata.get("workbook", {}).get("criteria", [])
+                for criterion in tagged:
+                    taught[criterion].append(f"{unit.id} lesson: {heading}")
+                if cell.cell_type == "code":
+                    name, from_data = activity_criteria(course, cell.source)
+                    for criterion in from_data:
+                        taught[criterion].append(f"{unit.id} lesson activity: {name}")
+        assignment = course.assignments.get(unit.assignment)
+        if assignment is not None:
+            for check in assignment.checks:
+                for criterion in check.criteria:
+                    assessed[criterion].append(f"{unit.id} check {check.id}")
+            for reflection in assignment.reflections:
+                for criterion in reflection.criteria:
+                    assessed[criterion].append(f"{unit.id} reflection {reflection.id}")
+    return Coverage(dict(taught), dict(assessed), tuple(course.criteria))
+
+
+def coverage_table(coverage: Coverage, course: Course):
+    """One row per criterion: its framework, summary, where taught and where assessed."""
+    import pandas as pd
+
+    rows = []
+    for criterion_id in coverage.criteria:
+        criterion = course.criteria[criterion_id]
+        taught = sorted(set(coverage.taught.get(criterion_id, [])))
+        assessed = sorted(set(coverage.assessed.get(criterion_id, [])))
+        rows.append({"Criterion": criterion_id, "Framework": criterion.framework,
+                     "Summary": criterion.summary,
+                     "Taught in": "; ".join(taught) or "NOT YET TAUGHT",
+                     "Assessed in": "; ".join(assessed) or "NOT YET ASSESSED"})
+    return pd.DataFrame(rows).set_index("Criterion")

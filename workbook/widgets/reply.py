@@ -1,0 +1,127 @@
+"""Rewrite-a-reply: choose a customer's message, write a better reply, check it against the
+checklist. A thin view over :mod:`workbook.engine.reply`. Python twins:
+:meth:`ReplyRewriter.choose_task`, :meth:`write`, :meth:`check`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+from traitlets import Int, Unicode
+
+from ..content.records import CHANNEL_NAMES, RewriteSet, RewriteTask
+from ..engine.reply import LONG_SENTENCE, ReplyReport, check_reply
+from ..progress import ProgressStore
+from .common import status_html, styled
+
+SAVE_VERSION = 1
+
+
+def task_html(task: RewriteTask) -> str:
+    return (f"<div class='wb-line'><p class='wb-meta'>{escape(task.customer)} · "
+            f"{escape(CHANNEL_NAMES[task.channel])}</p>"
+            f"<p><strong>The customer:</strong> “{escape(task.message)}”</p>"
+            f"<p><strong>A weak reply from staff:</strong> “{escape(task.poor_reply)}”</p></div>")
+
+
+def report_html(report: ReplyReport) -> str:
+    rows = []
+    for result in report.results:
+        mark = "✓" if result.passed else "✗"
+        rows.append(f"<li><span class='wb-mark'>{mark} {escape(result.rule.question)}</span> "
+                    f"{escape(result.message)}</li>")
+    if report.long_sentences:
+        rows.append(f"<li><span class='wb-mark'>✗ Are the sentences short enough?</span> "
+                    f"{len(report.long_sentences)} sentence(s) have more than {LONG_SENTENCE} "
+                    f"words. Split them up.</li>")
+    else:
+        rows.append("<li><span class='wb-mark'>✓ Are the sentences short enough?</span> "
+                    "Yes.</li>")
+    css = "wb-right" if report.passed == report.total else "wb-wrong"
+    return (f"<div class='wb-feedback {css}'><p>{escape(report.summary)}</p>"
+            f"<ul class='wb-plain'>{''.join(rows)}</ul></div>")
+
+
+class ReplyRewriter(widgets.VBox):
+    """Rewrite weak replies and get checklist feedback on your own."""
+
+    task_id = Unicode("", help="Id of the task shown.")
+    passed = Int(0, help="Checklist points met by the last check.")
+    message = Unicode("", help="What the learner was last told.")
+
+    def __init__(self, tasks: RewriteSet, store: ProgressStore | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.tasks = tasks
+        self.store = store
+        self.activity = f"{tasks.unit}-rewrite"
+        self.report: ReplyReport | None = None
+        saved = self.store.load(self.activity) if self.store else {}
+        drafts = saved.get("drafts") if isinstance(saved.get("drafts"), dict) else {}
+        self.drafts: dict[str, str] = {k: v for k, v in drafts.items() if isinstance(v, str)}
+        self.add_class("wb-rewrite")
+        self.task_select = widgets.Dropdown(
+            description="Message:", style={"description_width": "initial"},
+            options=[(f"{n}. {t.customer} ({CHANNEL_NAMES[t.channel]})", t.id)
+                     for n, t in enumerate(tasks.tasks, start=1)],
+            tooltip="Choose which customer message to reply to")
+        self._task = widgets.HTML()
+        self.reply = widgets.Textarea(description="Your better reply:", rows=5,
+                                      layout=widgets.Layout(width="95%"),
+                                      style={"description_width": "initial"},
+                                      placeholder="Write the reply you would send or say.")
+        self.check_button = widgets.Button(description="Check my reply", icon="check",
+                                           button_style="primary",
+                                           tooltip="Check your reply against the checklist",
+                                           layout=widgets.Layout(width="auto"))
+        self._status = widgets.HTML()
+        self._report = widgets.HTML()
+        self.task_select.observe(lambda change: self.choose_task(change["new"]), names="value")
+        self.reply.observe(self._on_reply, names="value")
+        self.check_button.on_click(lambda _: self.check())
+        self.children = (self.task_select, self._task, self.reply, self.check_button,
+                         self._status, self._report)
+        self.choose_task(tasks.tasks[0].id)
+
+    def choose_task(self, task_id: str) -> None:
+        """Show a task (the twin of choosing it in the Message drop-down)."""
+        task = next((t for t in self.tasks.tasks if t.id == task_id), None)
+        if task is None:
+            raise ValueError(f"no task {task_id!r} (choose one of "
+                             f"{', '.join(t.id for t in self.tasks.tasks)})")
+        self.task_id = task_id
+        if self.task_select.value != task_id:
+            self.task_select.value = task_id
+        self._task.value = styled(task_html(task))
+        self.reply.value = self.drafts.get(task_id, "")
+        self._report.value = ""
+        self.report = None
+        self._tell("Write a better reply, then press “Check my reply”. Your draft is saved.")
+
+    def write(self, text: str) -> None:
+        """Type a reply (the twin of typing in the box)."""
+        self.reply.value = text
+
+    def check(self) -> ReplyReport | None:
+        """Check the reply against the checklist (the twin of the Check button)."""
+        try:
+            self.report = check_reply(self.reply.value)
+        except ValueError as error:
+            self._tell(f"Nothing to check yet: {error}.")
+            return None
+        self.passed = self.report.passed
+        self._report.value = styled(report_html(self.report))
+        self._tell(self.report.summary)
+        return self.report
+
+    def _on_reply(self, change: dict[str, Any]) -> None:
+        if self.drafts.get(self.task_id, "") == change["new"]:
+            return
+        self.drafts[self.task_id] = change["new"]
+        if self.store is not None:
+            self.store.save(self.activity, {"version": SAVE_VERSION, "drafts": self.drafts})
+
+    def _tell(self, text: str) -> None:
+        self.message = text
+        self._status.value = status_html(text)
