@@ -259,3 +259,10 @@ def test_swapping_the_profile_changes_the_lessons_cards(swapped, monkeypatch):
     assert "Brookmere" not in shown and "Customer Service Adviser" not in shown
     assert organisation_html(load_course_uncached(swapped).organisation, "about").count(
         "Harbourside") >= 1
+
+
+@pytest.mark.parametrize("unit", [f"unit{n}" for n in range(1, 9)])
+def test_a_knowledge_check_answer_is_not_given_away_by_being_the_longest(course, unit):
+    letters = [c for c in course.assignment(unit).checks if c.kind == "letter"]
+    longest = sum(max(c.options, key=lambda k: len(c.options[k])) == c.answer for c in letters)
+    assert longest / len(letters) < 0.5, f"{longest} of {len(letters)}"
