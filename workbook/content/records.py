@@ -254,6 +254,11 @@ class KnowledgeCheck:
         return "answer_" + self.id.replace(".", "_")
 
     @property
+    def grade_id(self) -> str:
+        """The nbgrader grade cell that marks it, e.g. ``check_2_3``."""
+        return "check_" + self.id.replace(".", "_")
+
+    @property
     def choices(self) -> tuple[str, ...]:
         """What the learner may type: the option letters or the words."""
         return tuple(self.options) if self.kind == "letter" else self.words

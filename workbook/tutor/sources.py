@@ -160,7 +160,7 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
         cells.append(_markdown(f"question_{suffix}", question_markdown(check), locked=True))
         cells.append(_code(f"answer_{suffix}", answer_source(check), solution=True))
         visible = _code(f"format_{suffix}", format_check_source(check), locked=True)
-        hidden = _code(f"check_{suffix}", hidden_check_source(check), grade=True, locked=True,
+        hidden = _code(check.grade_id, hidden_check_source(check), grade=True, locked=True,
                        points=check.points)
         for cell in (visible, hidden):
             cell.metadata["jupyter"] = {"source_hidden": True}
