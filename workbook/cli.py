@@ -3,6 +3,9 @@
     workbook open             start JupyterLab on the start page
     workbook check-content    validate everything in course_data/
     workbook coverage         where each syllabus criterion is taught and assessed
+    workbook learners FILE    add learners to the gradebook from a CSV roster
+    workbook evidence         each learner's evidence, OCR estimate and next criteria
+    workbook export           grades and evidence as CSV files for a college system
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
 
 Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
@@ -116,6 +119,70 @@ def coverage_lines(coverage, course) -> list[str]:
     return lines
 
 
+def _course_dir(args: argparse.Namespace) -> Path:
+    from .content import find_course_root
+
+    return Path(args.course_dir).resolve() if args.course_dir else find_course_root()
+
+
+def cmd_learners(args: argparse.Namespace) -> int:
+    """Add (or update) learners in the gradebook from a CSV roster."""
+    from .tutor.cohort import RosterError, add_learners, read_roster
+
+    try:
+        learners = read_roster(args.roster)
+    except RosterError as error:
+        print(f"Problem in the roster: {error}", file=sys.stderr)
+        return 1
+    added, updated = add_learners(_course_dir(args), learners)
+    print(f"Gradebook: {added} learners added, {updated} updated ({len(learners)} in the roster).")
+    return 0
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    """Each learner's evidence against the criteria, the OCR Unit 7 estimate and what next."""
+    course = _course(args)
+    if course is None:
+        return 1
+    from .tutor.cohort import item_scores
+    from .tutor.evidence import MET, NOT_YET, WORKING, build_evidence, ocr_grade
+
+    learners, scores = item_scores(course, _course_dir(args))
+    if not learners:
+        print("No learners in the gradebook yet. Add them with: workbook learners ROSTER.csv")
+        return 0
+    evidence = build_evidence(scores, learners, list(course.criteria))
+    frameworks = [f.id for f in course.frameworks]
+    print(f"{'learner':<16} " + " ".join(f"{f:>9}" for f in frameworks)
+          + f" {'OCR estimate':>13}  next criteria")
+    for learner in learners:
+        cells = []
+        for framework in frameworks:
+            counts = evidence.counts(learner, framework + "-")
+            total = sum(counts.values())
+            cells.append(f"{counts[MET]:>4}/{total:<4}")
+        grade = ocr_grade(evidence.states[learner])
+        upcoming = ", ".join(evidence.needs_next(learner)[:4])
+        print(f"{learner:<16} " + " ".join(f"{c:>9}" for c in cells) + f" {grade:>13}  {upcoming}")
+    total = len(course.criteria)
+    print(f"\nCounts are criteria met out of each framework's total ({total} in all). "
+          f"States: {MET}, {WORKING}, {NOT_YET}; the rules are in the README.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Grades per learner per unit, and criterion states per learner, as CSV files."""
+    course = _course(args)
+    if course is None:
+        return 1
+    from .tutor.cohort import export_csv
+
+    paths = export_csv(course, _course_dir(args), Path(args.out))
+    for path in paths:
+        print(f"Wrote {path}")
+    return 0
+
+
 def bank_details(course) -> list[str]:
     """Each question bank counted by type, topic and difficulty, then every criterion the
     banks, authority requests, law situations and knowledge checks assess, with how often."""
@@ -201,6 +268,28 @@ def build_parser() -> argparse.ArgumentParser:
                        "criterion is not taught or not assessed.")
     p.add_argument("--csv", metavar="FILE", help="write the full matrix to a CSV file instead")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("learners", help="add learners to the gradebook from a CSV roster",
+                       description="Add or update learners in the nbgrader gradebook from a "
+                       "CSV file with a header row: id (required), first_name, last_name, "
+                       "email.")
+    p.add_argument("roster", help="the CSV roster file")
+    p.set_defaults(func=cmd_learners)
+
+    p = sub.add_parser("evidence", help="each learner's evidence against the criteria",
+                       description="Read the gradebook and print, for each learner, how many "
+                       "criteria of each framework are met, the OCR Unit 7 grade estimate and "
+                       "the criteria to work on next.")
+    p.set_defaults(func=cmd_evidence)
+
+    p = sub.add_parser("export", help="grades and evidence as CSV for a college system",
+                       description="Write grades.csv (one row per learner: id, names, email, "
+                       "points per unit out of its total, overall total) and criteria.csv (one "
+                       "row per learner, one column per criterion: met, working towards or not "
+                       "yet). The id and email columns match a Moodle or Canvas gradebook "
+                       "import; see the README.")
+    p.add_argument("--out", default="exports", help="folder to write to (default: exports)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("build-sources", help="regenerate source/ notebooks from course_data/",
                        description="Write source/<unit>/<unit>.ipynb for every "

@@ -1,0 +1,100 @@
+"""Tutor commands: roster, evidence and export, on a small graded cohort (nbgrader runs)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import nbformat
+import pytest
+
+from tests.conftest import nbgrader
+from workbook import cli
+from workbook.tutor.cohort import RosterError, gradebook_url, item_scores, read_roster
+from workbook.tutor.simulate import fill, right_answers, wrong_answers
+
+ROSTER = "id,first_name,last_name,email\namara,Amara,Okoye,a@example.org\nben,Ben,Li,\n"
+
+
+def test_a_roster_is_read_and_its_mistakes_named_by_line(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER)
+    assert [(x.id, x.first_name, x.email) for x in read_roster(path)] == [
+        ("amara", "Amara", "a@example.org"), ("ben", "Ben", "")]
+    path.write_text("id,first_name\namara,A\namara,B\n")
+    with pytest.raises(RosterError, match="line 3: id 'amara' appears twice"):
+        read_roster(path)
+    path.write_text("id\nbad id!\n")
+    with pytest.raises(RosterError, match="line 2: id 'bad id!' must be 1 to 64 letters"):
+        read_roster(path)
+    path.write_text("name,email\nAmara,a@x\n")
+    with pytest.raises(RosterError, match="the header has no 'id' column"):
+        read_roster(path)
+    with pytest.raises(RosterError, match="file not found"):
+        read_roster(tmp_path / "missing.csv")
+
+
+@pytest.fixture(scope="module")
+def cohort(generated_course, course, tmp_path_factory):
+    """Three learners on the roster; two submit unit 1 (one all right, one all wrong); the
+    right one's reflection is marked 4 of 5 by the tutor."""
+    folder = tmp_path_factory.mktemp("cohort") / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db", "exports"))
+    (folder / "roster.csv").write_text(ROSTER + "chloe,Chloe,Evans,\n")
+    assert cli.main(["--course-dir", str(folder), "learners", str(folder / "roster.csv")]) == 0
+    nbgrader(folder, "generate_assignment", "unit1", "--force")  # registers it in the gradebook
+    assignment = course.assignment("unit1")
+    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
+    for learner, answers in (("amara", right_answers(assignment)),
+                             ("ben", wrong_answers(assignment))):
+        target = folder / "submitted" / learner / "unit1"
+        target.mkdir(parents=True)
+        nbformat.write(fill(released, answers, {assignment.reflections[0].grade_id: "Text."}),
+                       target / "unit1.ipynb")
+    nbgrader(folder, "autograde", "unit1", "--force")
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(folder)) as gb:
+        grade = gb.find_grade(assignment.reflections[0].grade_id, "unit1", "unit1", "amara")
+        grade.manual_score = 4
+        gb.db.commit()
+    return folder
+
+
+@pytest.mark.slow
+def test_scores_are_read_from_the_gradebook(cohort, course):
+    learners, scores = item_scores(course, cohort)
+    assert learners == ["amara", "ben", "chloe"]
+    amara = [s for s in scores if s.learner == "amara"]
+    assert len(amara) == 9 and sum(s.score for s in amara) == 12
+    ben_reflection = next(s for s in scores if s.learner == "ben" and s.kind == "reflection")
+    assert ben_reflection.score is None and ben_reflection.status == "pending"
+
+
+@pytest.mark.slow
+def test_evidence_command_summarises_each_learner(cohort, capsys):
+    assert cli.main(["--course-dir", str(cohort), "evidence"]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split()[0]: line for line in out.splitlines()[1:4]}
+    assert set(lines) == {"amara", "ben", "chloe"}
+    assert "0/14" in lines["chloe"] and "Not yet Pass" in lines["chloe"]
+    assert "0/14" not in lines["amara"]
+
+
+@pytest.mark.slow
+def test_export_writes_grades_and_criteria_csv(cohort, course):
+    assert cli.main(["--course-dir", str(cohort), "export", "--out",
+                     str(cohort / "exports")]) == 0
+    with (cohort / "exports" / "grades.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["id"] for r in rows] == ["amara", "ben", "chloe"]
+    total = course.assignment("unit1").total_points
+    assert rows[0][f"unit1 (out of {total})"] == "12" and rows[0]["total"] == "12"
+    assert rows[1][f"unit1 (out of {total})"] == "0" and rows[2]["total"] == "0"
+    assert rows[0]["email"] == "a@example.org"
+    with (cohort / "exports" / "criteria.csv").open() as handle:
+        states = {r["id"]: r for r in csv.DictReader(handle)}
+    assert states["amara"]["CG216-1.1"] == "met"
+    assert states["ben"]["CG216-1.1"] == "working towards"
+    assert states["chloe"]["CG216-1.1"] == "not yet"

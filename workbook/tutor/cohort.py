@@ -1,0 +1,153 @@
+"""Running a cohort with nbgrader: the roster, and the scores behind the evidence tracker.
+
+Thin helpers over nbgrader's gradebook; the commands in :mod:`workbook.cli` call them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..content.records import Course
+from .evidence import ItemScore
+
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+class RosterError(ValueError):
+    """A problem in a roster file, naming the line."""
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+
+def read_roster(path: str | Path) -> list[Learner]:
+    """Learners from a CSV with a header row: ``id`` (required), ``first_name``,
+    ``last_name``, ``email``. Ids are letters, digits, dots, hyphens and underscores."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RosterError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise RosterError(f"{path}: not UTF-8 text; save it as CSV UTF-8") from None
+    rows = list(csv.DictReader(text.splitlines()))
+    if not rows:
+        raise RosterError(f"{path}: no learners (the first line must be a header such as "
+                          "id,first_name,last_name,email)")
+    header = [h.strip() for h in (rows[0].keys())]
+    if "id" not in header:
+        raise RosterError(f"{path}: the header has no 'id' column (it has: {', '.join(header)})")
+    learners, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        ident = row.get("id", "")
+        if not _ID.fullmatch(ident):
+            raise RosterError(f"{path}, line {line}: id {ident!r} must be 1 to 64 letters, "
+                              "digits, dots, hyphens or underscores, starting with a letter "
+                              "or digit")
+        if ident in seen:
+            raise RosterError(f"{path}, line {line}: id {ident!r} appears twice")
+        seen.add(ident)
+        learners.append(Learner(ident, row.get("first_name", ""), row.get("last_name", ""),
+                                row.get("email", "")))
+    return learners
+
+
+def gradebook_url(course_dir: Path) -> str:
+    return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
+
+
+def add_learners(course_dir: Path, learners: list[Learner]) -> tuple[int, int]:
+    """Add or update learners in the gradebook; returns (added, updated)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    added = updated = 0
+    with Gradebook(gradebook_url(course_dir)) as gb:
+        for learner in learners:
+            try:
+                gb.find_student(learner.id)
+                updated += 1
+            except MissingEntry:
+                added += 1
+            gb.update_or_create_student(learner.id, first_name=learner.first_name,
+                                        last_name=learner.last_name,
+                                        email=learner.email or None)
+    return added, updated
+
+
+def item_scores(course: Course, course_dir: Path) -> tuple[list[str], list[ItemScore]]:
+    """Every learner in the gradebook, and every graded item they have submitted."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    scores: list[ItemScore] = []
+    with Gradebook(gradebook_url(course_dir)) as gb:
+        learners = sorted(s.id for s in gb.students)
+        for unit, assignment in course.assignments.items():
+            for learner in learners:
+                try:
+                    notebook = gb.find_submission_notebook(unit, unit, learner)
+                except MissingEntry:
+                    continue
+                grades = {g.name: g for g in notebook.grades}
+                for check in assignment.checks:
+                    grade = grades.get(check.grade_id)
+                    if grade is not None:
+                        scores.append(ItemScore(learner, unit, check.id, "check",
+                                                float(grade.score), float(grade.max_score),
+                                                check.criteria))
+                for reflection in assignment.reflections:
+                    grade = grades.get(reflection.grade_id)
+                    if grade is None:
+                        continue
+                    marked = grade.manual_score is not None
+                    scores.append(ItemScore(learner, unit, reflection.id, "reflection",
+                                            float(grade.manual_score) if marked else None,
+                                            float(grade.max_score), reflection.criteria))
+    return learners, scores
+
+
+def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
+    """grades.csv and criteria.csv for a college gradebook import."""
+    from nbgrader.api import Gradebook
+
+    from .evidence import build_evidence, ocr_grade
+
+    learners, scores = item_scores(course, course_dir)
+    units = list(course.assignments)
+    out.mkdir(parents=True, exist_ok=True)
+    with Gradebook(gradebook_url(course_dir)) as gb:
+        people = {s.id: s for s in gb.students}
+    points: dict[tuple[str, str], float] = {}
+    for score in scores:
+        key = (score.learner, score.unit)
+        points[key] = points.get(key, 0.0) + (score.score or 0.0)
+    totals = {u: float(course.assignments[u].total_points) for u in units}
+    grades = out / "grades.csv"
+    with grades.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "first_name", "last_name", "email",
+                         *[f"{u} (out of {totals[u]:g})" for u in units], "total"])
+        for learner in learners:
+            person = people[learner]
+            row = [points[(learner, u)] if (learner, u) in points else "" for u in units]
+            writer.writerow([learner, person.first_name or "", person.last_name or "",
+                             person.email or "", *[f"{v:g}" if v != "" else "" for v in row],
+                             f"{sum(v for v in row if v != ''):g}"])
+    evidence = build_evidence(scores, learners, list(course.criteria))
+    criteria = out / "criteria.csv"
+    with criteria.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "OCR Unit 7 estimate", *course.criteria])
+        for learner in learners:
+            states = evidence.states[learner]
+            writer.writerow([learner, ocr_grade(states), *[states[c] for c in course.criteria]])
+    return [grades, criteria]
