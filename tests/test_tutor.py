@@ -98,3 +98,33 @@ def test_export_writes_grades_and_criteria_csv(cohort, course):
     assert states["amara"]["CG216-1.1"] == "met"
     assert states["ben"]["CG216-1.1"] == "working towards"
     assert states["chloe"]["CG216-1.1"] == "not yet"
+
+
+@pytest.mark.slow
+def test_demo_runs_a_seeded_cohort_through_the_workflow(tmp_path, capsys):
+    target = tmp_path / "demo"
+    assert cli.main(["demo", "--learners", "3", "--units", "unit1", "--into", str(target),
+                     "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Wall time per step:" in out and "autograde" in out
+    assert sorted(p.name for p in (target / "submitted").iterdir()) == [
+        "amara_okoye_01", "precious_harris_03", "tomasz_chen_02"]
+    assert len(list((target / "feedback").glob("*/unit1/*.html"))) == 3
+    assert cli.main(["--course-dir", str(target), "evidence"]) == 0
+    assert "amara_okoye_01" in capsys.readouterr().out
+    # The same seed gives the same cohort: run again elsewhere and compare the grades.
+    again = tmp_path / "again"
+    assert cli.main(["demo", "--learners", "3", "--units", "unit1", "--into", str(again)]) == 0
+    for folder in (target, again):
+        assert cli.main(["--course-dir", str(folder), "export", "--out",
+                         str(folder / "exports")]) == 0
+    assert (target / "exports" / "grades.csv").read_text() == \
+        (again / "exports" / "grades.csv").read_text()
+
+
+def test_demo_refuses_to_overwrite_a_folder(tmp_path, capsys):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "keep.txt").write_text("x")
+    assert cli.main(["demo", "--into", str(tmp_path / "demo")]) == 1
+    assert "already exists and is not empty" in capsys.readouterr().err
+    assert (tmp_path / "demo" / "keep.txt").exists()

@@ -6,6 +6,8 @@
     workbook learners FILE    add learners to the gradebook from a CSV roster
     workbook evidence         each learner's evidence, OCR estimate and next criteria
     workbook export           grades and evidence as CSV files for a college system
+    workbook release|collect|autograde|feedback UNIT   nbgrader steps for a unit or all
+    workbook demo             a synthetic cohort through the whole workflow
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
 
 Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
@@ -46,10 +48,6 @@ def cmd_open(args: argparse.Namespace) -> int:
     if args.no_browser:
         command.append("--no-browser")
     command += args.jupyter_args
-    # nbgrader runs `alembic` by name when it creates a gradebook: put this environment's
-    # scripts first on PATH, so it works even when the environment was never "activated".
-    scripts = str(Path(sys.executable).parent)
-    os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     print("Starting JupyterLab on the start page. Stop it with Ctrl+C in this window.",
           flush=True)
     if os.name == "nt":  # os.execv does not replace the process on Windows
@@ -153,7 +151,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         return 0
     evidence = build_evidence(scores, learners, list(course.criteria))
     frameworks = [f.id for f in course.frameworks]
-    print(f"{'learner':<16} " + " ".join(f"{f:>9}" for f in frameworks)
+    width = max(16, *(len(learner) for learner in learners))
+    print(f"{'learner':<{width}} " + " ".join(f"{f:>9}" for f in frameworks)
           + f" {'OCR estimate':>13}  next criteria")
     for learner in learners:
         cells = []
@@ -163,7 +162,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
             cells.append(f"{counts[MET]:>4}/{total:<4}")
         grade = ocr_grade(evidence.states[learner])
         upcoming = ", ".join(evidence.needs_next(learner)[:4])
-        print(f"{learner:<16} " + " ".join(f"{c:>9}" for c in cells) + f" {grade:>13}  {upcoming}")
+        print(f"{learner:<{width}} " + " ".join(f"{c:>9}" for c in cells)
+              + f" {grade:>13}  {upcoming}")
     total = len(course.criteria)
     print(f"\nCounts are criteria met out of each framework's total ({total} in all). "
           f"States: {MET}, {WORKING}, {NOT_YET}; the rules are in the README.")
@@ -181,6 +181,98 @@ def cmd_export(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"Wrote {path}")
     return 0
+
+
+def _units(args: argparse.Namespace, course) -> list[str] | None:
+    if args.unit == "all":
+        return list(course.assignments)
+    if args.unit not in course.assignments:
+        print(f"There is no unit {args.unit!r} with a knowledge check. Choose one of "
+              f"{', '.join(course.assignments)}, or all.", file=sys.stderr)
+        return None
+    return [args.unit]
+
+
+def cmd_nbgrader_step(args: argparse.Namespace) -> int:
+    """release, collect and feedback for one unit or all, with progress and a summary."""
+    course = _course(args)
+    if course is None:
+        return 1
+    units = _units(args, course)
+    if units is None:
+        return 1
+    from .tutor.run import nbgrader, run_steps, summary
+
+    folder = _course_dir(args)
+    commands = {
+        "release": [("generate_assignment", "--force"), ("release_assignment", "--force")],
+        "collect": [("collect", "--update")],
+        "feedback": [("generate_feedback", "--force")]
+        + ([("release_feedback",)] if getattr(args, "release", False) else []),
+    }[args.step]
+    steps = [(f"{command[0]} {unit}",
+              lambda unit=unit, command=command: nbgrader(folder, command[0], unit,
+                                                          *command[1:]))
+             for unit in units for command in commands]
+    results = run_steps(steps)
+    for result in results:
+        if not result.ok:
+            print(result.output[-2000:], file=sys.stderr)
+    print(summary(results))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    course = _course(args)
+    if course is None:
+        return 1
+    units = _units(args, course)
+    if units is None:
+        return 1
+    from .tutor.run import autograde, summary
+
+    results = []
+    for unit in units:
+        results += autograde(_course_dir(args), unit, jobs=args.jobs)
+    for result in results:
+        if not result.ok:
+            print(result.output[-2000:], file=sys.stderr)
+    print(summary(results))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build a synthetic cohort in a fresh folder and run the whole workflow there."""
+    import shutil
+
+    course = _course(args)
+    if course is None:
+        return 1
+    from .content.loader import load_course_uncached
+    from .tutor.demo import run_demo
+
+    source = _course_dir(args)
+    target = Path(args.into).resolve()
+    if target.exists() and any(target.iterdir()):
+        if not args.replace:
+            print(f"{target} already exists and is not empty. Choose another folder with "
+                  "--into, or add --replace to start it again.", file=sys.stderr)
+            return 1
+        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("course_data", "source", "notebooks"):
+        shutil.copytree(source / name, target / name)
+    shutil.copy2(source / "nbgrader_config.py", target / "nbgrader_config.py")
+    units = args.units.split(",") if args.units else None
+    print(f"Demo cohort of {args.learners} learners in {target}")
+    result = run_demo(load_course_uncached(target), target, args.learners, args.seed, units,
+                      args.jobs)
+    print("\nWall time per step:")
+    for step, seconds in result.timings.items():
+        print(f"  {step:<42} {seconds:7.1f} s")
+    print(f"  {'total':<42} {sum(result.timings.values()):7.1f} s")
+    print(f"\nNext: workbook --course-dir {target} evidence (or report, export)")
+    return 0 if result.ok else 1
 
 
 def bank_details(course) -> list[str]:
@@ -291,6 +383,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="exports", help="folder to write to (default: exports)")
     p.set_defaults(func=cmd_export)
 
+    for step, text, detail in (
+            ("release", "generate the learners' copies and release them",
+             "Generate release/<unit>/ from source/ and copy it to the exchange."),
+            ("collect", "collect submissions from the exchange",
+             "Copy learners' submissions from the exchange into submitted/. (Submissions "
+             "from a college LMS download can be put in submitted/<learner>/<unit>/ by "
+             "hand instead.)"),
+            ("feedback", "make learners' feedback pages",
+             "Generate feedback/ from the autograded and marked work; with --release, put "
+             "it in the exchange for learners to fetch.")):
+        p = sub.add_parser(step, help=text, description=detail)
+        p.add_argument("unit", help="a unit id such as unit2, or all")
+        if step == "feedback":
+            p.add_argument("--release", action="store_true",
+                           help="also release the feedback to the exchange")
+        p.set_defaults(func=cmd_nbgrader_step, step=step)
+
+    p = sub.add_parser("autograde", help="mark the knowledge checks of every submission",
+                       description="Autograde every submission of a unit (or all units). "
+                       "--jobs N marks N learners at a time in separate processes.")
+    p.add_argument("unit", help="a unit id such as unit2, or all")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="learners marked at once (default 1: one nbgrader run per unit)")
+    p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("demo", help="run a synthetic cohort through the whole workflow",
+                       description="Copy the course into a new folder, add N simulated "
+                       "learners with seeded answers and reflections, and run release, "
+                       "submission, autograde, marking and feedback, timing each step.")
+    p.add_argument("--learners", type=int, default=30, help="how many learners (default 30)")
+    p.add_argument("--seed", type=int, default=1, help="seed for the answers (default 1)")
+    p.add_argument("--units", default="", help="comma-separated units (default: all)")
+    p.add_argument("--jobs", type=int, default=1, help="learners autograded at once")
+    p.add_argument("--into", default="demo-cohort", help="folder to build it in")
+    p.add_argument("--replace", action="store_true", help="empty the folder first")
+    p.set_defaults(func=cmd_demo)
+
     p = sub.add_parser("build-sources", help="regenerate source/ notebooks from course_data/",
                        description="Write source/<unit>/<unit>.ipynb for every "
                        "course_data/assignments/<unit>.yaml.")
@@ -306,6 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and not getattr(args, "passes_options", False):
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.jupyter_args = extra
+    # nbgrader runs `alembic` by name when it creates a gradebook: put this environment's
+    # scripts first on PATH, so tutor commands work even when it was never "activated".
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     return args.func(args)
 
 

@@ -1,0 +1,92 @@
+"""Running nbgrader steps for one unit or all, with a progress line per step and a summary.
+
+Each step runs nbgrader in the course folder (so nbgrader_config.py applies), exactly as a tutor
+would type it. Autograding can run learners in parallel (``jobs`` > 1): each learner is a
+separate ``nbgrader autograde --student`` process, and SQLite's locking keeps the gradebook
+whole (each process waits its turn to write).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class StepResult:
+    label: str
+    ok: bool
+    seconds: float
+    output: str
+
+
+def _env() -> dict[str, str]:
+    scripts = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
+
+
+def nbgrader(course_dir: Path, *args: str) -> StepResult:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir,
+                            capture_output=True, text=True, env=_env())
+    ok = result.returncode == 0
+    return StepResult(" ".join(args), ok, time.perf_counter() - start,
+                      result.stdout + result.stderr)
+
+
+def run_steps(steps: Sequence[tuple[str, Callable[[], StepResult]]], jobs: int = 1,
+              say: Callable[[str], None] = print) -> list[StepResult]:
+    """Run steps (in parallel when jobs > 1), printing ``[3/30] label ... ok (1.2 s)``."""
+    results: list[StepResult] = []
+    total = len(steps)
+
+    def one(item: tuple[int, tuple[str, Callable[[], StepResult]]]) -> StepResult:
+        number, (label, step) = item
+        result = step()
+        state = "ok" if result.ok else "FAILED"
+        say(f"[{number}/{total}] {label} ... {state} ({result.seconds:.1f} s)")
+        return result
+
+    if jobs > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(one, enumerate(steps, start=1)))
+    else:
+        results = [one(item) for item in enumerate(steps, start=1)]
+    return results
+
+
+def submitted_learners(course_dir: Path, unit: str) -> list[str]:
+    folder = course_dir / "submitted"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / unit).is_dir())
+
+
+def autograde(course_dir: Path, unit: str, jobs: int = 1,
+              say: Callable[[str], None] = print) -> list[StepResult]:
+    """Autograde every submission of a unit: one nbgrader run (jobs=1), or one process per
+    learner, ``jobs`` at a time."""
+    if jobs <= 1:
+        return run_steps([(f"autograde {unit}", lambda: nbgrader(
+            course_dir, "autograde", unit, "--force"))], say=say)
+    learners = submitted_learners(course_dir, unit)
+    steps = [(f"autograde {unit} for {learner}",
+              lambda learner=learner: nbgrader(course_dir, "autograde", unit, "--student",
+                                               learner, "--force"))
+             for learner in learners]
+    return run_steps(steps, jobs=jobs, say=say)
+
+
+def summary(results: Sequence[StepResult]) -> str:
+    failed = [r for r in results if not r.ok]
+    seconds = sum(r.seconds for r in results)
+    if not failed:
+        return f"All {len(results)} steps succeeded ({seconds:.1f} s of work)."
+    return (f"{len(failed)} of {len(results)} steps failed: "
+            + "; ".join(r.label for r in failed) + ". Their output is shown above.")
