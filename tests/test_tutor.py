@@ -128,3 +128,37 @@ def test_demo_refuses_to_overwrite_a_folder(tmp_path, capsys):
     assert cli.main(["demo", "--into", str(tmp_path / "demo")]) == 1
     assert "already exists and is not empty" in capsys.readouterr().err
     assert (tmp_path / "demo" / "keep.txt").exists()
+
+
+@pytest.mark.slow
+def test_report_figures_match_the_gradebook(cohort, course, capsys):
+    out = cohort / "reports"
+    assert cli.main(["--course-dir", str(cohort), "report", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    total = course.assignment("unit1").total_points
+    mean = (100 * 12 / total + 0) / 2
+    assert f"Mean score per unit: unit1 {mean:.1f}%" in printed
+    assert "OCR Unit 7 estimates: Not yet Pass 3, Pass 0, Merit 0, Distinction 0" in printed
+    html = (out / "cohort.html").read_text()
+    assert "<td>unit1</td>\n      <td>1.1</td>\n      <td>2</td>\n      <td>0.5</td>" in html
+    assert html.count("<img src='data:image/png;base64,") == 2 and "alt='Heatmap" in html
+    pack = (out / "learners" / "amara.html").read_text()
+    assert f"12 of {total}" in pack and "Text." in pack
+    assert "CG216-1.1" in pack and "(achieved)" in pack
+
+
+def test_item_analysis_by_hand():
+    from workbook.tutor.evidence import ItemScore
+    from workbook.tutor.report import item_analysis
+
+    def s(learner, item, score):
+        return ItemScore(learner, "unit1", item, "check", score, 1, ("X",))
+
+    scores = [s("a", "1.1", 1), s("b", "1.1", 1), s("c", "1.1", 0),
+              s("a", "1.2", 0), s("b", "1.2", 1), s("c", "1.2", 1),
+              s("a", "1.3", 1), s("b", "1.3", 1), s("c", "1.3", 1)]
+    stats = {x.item: x for x in item_analysis(scores)}
+    # totals: a 2, b 3, c 2 -> bottom third is a or c (first by sort), top third b
+    assert stats["1.3"].facility == 1 and stats["1.3"].flag == "too easy"
+    assert round(stats["1.1"].facility, 2) == 0.67
+    assert stats["1.2"].discrimination == 1.0

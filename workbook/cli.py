@@ -7,6 +7,7 @@
     workbook evidence         each learner's evidence, OCR estimate and next criteria
     workbook export           grades and evidence as CSV files for a college system
     workbook release|collect|autograde|feedback UNIT   nbgrader steps for a unit or all
+    workbook report           cohort report and learners' evidence packs (HTML)
     workbook demo             a synthetic cohort through the whole workflow
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
 
@@ -275,6 +276,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The cohort report and every learner's evidence pack, as HTML."""
+    course = _course(args)
+    if course is None:
+        return 1
+    from .tutor.cohort import item_scores, reflection_texts
+    from .tutor.report import cohort_report
+
+    folder = _course_dir(args)
+    learners, scores = item_scores(course, folder)
+    if not learners:
+        print("No learners in the gradebook yet. Add them with: workbook learners ROSTER.csv")
+        return 1
+    out = Path(args.out).resolve()
+    texts = {learner: reflection_texts(course, folder, learner) for learner in learners}
+    figures = cohort_report(course, learners, scores, out, texts)
+    print(f"Wrote {out / 'cohort.html'} and {len(learners)} evidence packs in "
+          f"{out / 'learners'}")
+    print(f"Learners: {figures.learners}. Marked submissions: {figures.submissions}.")
+    print("Mean score per unit: " + ", ".join(f"{u} {p:.1f}%"
+                                            for u, p in figures.mean_percent.items()))
+    print("OCR Unit 7 estimates: " + ", ".join(f"{g} {n}" for g, n in figures.grades.items()))
+    print(f"Knowledge checks flagged by item analysis: {figures.flagged}")
+    return 0
+
+
 def bank_details(course) -> list[str]:
     """Each question bank counted by type, topic and difficulty, then every criterion the
     banks, authority requests, law situations and knowledge checks assess, with how often."""
@@ -407,6 +434,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1,
                    help="learners marked at once (default 1: one nbgrader run per unit)")
     p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("report", help="cohort report and learners' evidence packs (HTML)",
+                       description="Write reports/cohort.html (scores per unit, evidence "
+                       "heatmap, item analysis) and reports/learners/<id>.html (each learner's "
+                       "printable evidence pack).")
+    p.add_argument("--out", default="reports", help="folder to write to (default: reports)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="run a synthetic cohort through the whole workflow",
                        description="Copy the course into a new folder, add N simulated "

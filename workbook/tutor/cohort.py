@@ -151,3 +151,21 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
             states = evidence.states[learner]
             writer.writerow([learner, ocr_grade(states), *[states[c] for c in course.criteria]])
     return [grades, criteria]
+
+
+def reflection_texts(course: Course, course_dir: Path, learner: str) -> dict[str, str]:
+    """A learner's reflections as submitted (from autograded/), titled by unit and item."""
+    import nbformat
+
+    texts = {}
+    for unit, assignment in course.assignments.items():
+        path = Path(course_dir) / "autograded" / learner / unit / f"{unit}.ipynb"
+        if not path.is_file():
+            continue
+        cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c
+                 for c in nbformat.read(path, as_version=4).cells}
+        for reflection in assignment.reflections:
+            cell = cells.get(reflection.grade_id)
+            if cell is not None and cell.source.strip():
+                texts[f"{reflection.id} {reflection.title}"] = cell.source.strip()
+    return texts

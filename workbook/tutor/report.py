@@ -1,0 +1,257 @@
+"""HTML reports for tutors (a cohort report) and learners (a printable evidence pack).
+
+Tables are built with pandas; charts with matplotlib (embedded as PNG with alt text and the
+same facts in a table). Colours come from the Okabe-Ito colour-blind-safe palette, and every
+state is also written in words.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from ..charts import new_figure, png
+from ..content.records import Course
+from .evidence import MET, NOT_YET, STATES, WORKING, Evidence, ItemScore, build_evidence, ocr_grade
+
+STATE_COLOURS = {NOT_YET: "#e6e6e6", WORKING: "#E69F00", MET: "#0072B2"}
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 1rem auto; color: #1a1a1a;
+       line-height: 1.45; padding: 0 1rem; }
+table { border-collapse: collapse; margin: 0.6rem 0; }
+th, td { border: 1px solid #6b6b6b; padding: 0.25rem 0.5rem; text-align: left; }
+th { background: #ececec; }
+.flag { font-weight: bold; }
+img { max-width: 100%; }
+@media print { .noprint { display: none; } }
+"""
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    unit: str
+    item: str
+    facility: float
+    """Mean score as a share of the maximum (0 to 1): how easy the item was."""
+    discrimination: float | None
+    """Facility among the top third of learners (by unit total) minus the bottom third."""
+    answered: int
+
+    @property
+    def flag(self) -> str:
+        if self.discrimination is not None and self.discrimination < 0:
+            return "misleading: stronger learners did worse on it"
+        if self.facility > 0.9:
+            return "too easy"
+        if self.facility < 0.3:
+            return "too hard"
+        return ""
+
+
+def item_analysis(scores: Sequence[ItemScore]) -> list[ItemStats]:
+    """Facility and discrimination of every knowledge check, from marked scores."""
+    checks = [s for s in scores if s.kind == "check" and s.score is not None]
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for s in scores:
+        if s.score is not None:
+            totals[(s.learner, s.unit)] += s.score
+    by_item: dict[tuple[str, str], list[ItemScore]] = defaultdict(list)
+    for s in checks:
+        by_item[(s.unit, s.item)].append(s)
+    stats = []
+    for (unit, item), rows in sorted(by_item.items(), key=lambda kv: (kv[0][0], _order(kv[0][1]))):
+        facility = statistics.fmean(r.score / r.max_score for r in rows)
+        ranked = sorted(rows, key=lambda r: totals[(r.learner, unit)])
+        third = len(ranked) // 3
+        discrimination = None
+        if third >= 1:
+            low = statistics.fmean(r.score / r.max_score for r in ranked[:third])
+            high = statistics.fmean(r.score / r.max_score for r in ranked[-third:])
+            discrimination = high - low
+        stats.append(ItemStats(unit, item, facility, discrimination, len(rows)))
+    return stats
+
+
+def _order(item: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in item.replace("r", "").split("."))
+
+
+def _img(figure, alt: str) -> str:
+    data = base64.b64encode(png(figure)).decode("ascii")
+    return f"<img src='data:image/png;base64,{data}' alt='{escape(alt)}'>"
+
+
+def heatmap(evidence: Evidence, title: str):
+    """Learners (rows) by criteria (columns), coloured by state, with a legend in words."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    values = [[STATES.index(evidence.states[learner][c]) for c in evidence.criteria]
+              for learner in evidence.learners]
+    figure = new_figure(11, 0.28 * len(evidence.learners) + 2.2)
+    axes = figure.add_subplot()
+    axes.imshow(values, aspect="auto", interpolation="nearest", vmin=0, vmax=2,
+                cmap=ListedColormap([STATE_COLOURS[s] for s in STATES]))
+    axes.set_yticks(range(len(evidence.learners)))
+    axes.set_yticklabels(evidence.learners, fontsize=7)
+    frameworks = []
+    for index, criterion in enumerate(evidence.criteria):
+        prefix = criterion.split("-")[0]
+        if not frameworks or frameworks[-1][1] != prefix:
+            frameworks.append((index, prefix))
+    axes.set_xticks([i for i, _ in frameworks])
+    axes.set_xticklabels([p for _, p in frameworks], fontsize=8, rotation=0, ha="left")
+    for index, _ in frameworks[1:]:
+        axes.axvline(index - 0.5, color="#1a1a1a", linewidth=1)
+    axes.set_xlabel("Criteria, grouped by framework")
+    axes.set_ylabel("Learner")
+    axes.set_title(title)
+    axes.legend(handles=[Patch(facecolor=STATE_COLOURS[s], edgecolor="#1a1a1a", label=s)
+                         for s in STATES], loc="upper center", bbox_to_anchor=(0.5, -0.12),
+                ncol=3, fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def score_distribution(percentages: dict[str, list[float]]):
+    figure = new_figure(8, 3.6)
+    axes = figure.add_subplot()
+    units = [u for u in percentages if percentages[u]]
+    axes.boxplot([percentages[u] for u in units])
+    axes.set_xticks(range(1, len(units) + 1))
+    axes.set_xticklabels(units)
+    axes.set_ylim(0, 100)
+    axes.set_xlabel("Unit")
+    axes.set_ylabel("Score (% of the unit's points)")
+    axes.set_title("Score distribution per unit")
+    axes.grid(axis="y", linestyle=":", color="#6b6b6b")
+    figure.tight_layout()
+    return figure
+
+
+@dataclass(frozen=True)
+class CohortFigures:
+    learners: int
+    submissions: int
+    mean_percent: dict[str, float]
+    grades: dict[str, int]
+    flagged: int
+
+
+def _percentages(course: Course, scores: Sequence[ItemScore]) -> dict[str, dict[str, float]]:
+    per: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for s in scores:
+        per[s.unit][s.learner] += s.score or 0.0
+    return {unit: {learner: 100 * total / course.assignment(unit).total_points
+                   for learner, total in learners.items()}
+            for unit, learners in per.items()}
+
+
+def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[ItemScore],
+                  out: Path, reflections: dict[str, dict[str, str]] | None = None
+                  ) -> CohortFigures:
+    """Write out/cohort.html and out/learners/<id>.html; return the headline figures."""
+    import pandas as pd
+
+    evidence = build_evidence(scores, learners, list(course.criteria))
+    percent = _percentages(course, scores)
+    units = [u for u in course.assignments if u in percent]
+    mean = {u: statistics.fmean(percent[u].values()) for u in units}
+    grades = {g: 0 for g in ("Not yet Pass", "Pass", "Merit", "Distinction")}
+    for learner in learners:
+        grades[ocr_grade(evidence.states[learner])] += 1
+    stats = item_analysis(scores)
+    figures = CohortFigures(len(learners), sum(len(p) for p in percent.values()), mean, grades,
+                            sum(1 for s in stats if s.flag))
+
+    summary = pd.DataFrame([{
+        "Unit": u, "Submissions": len(percent[u]), "Mean %": round(mean[u], 1),
+        "Lowest %": round(min(percent[u].values()), 1),
+        "Highest %": round(max(percent[u].values()), 1)} for u in units])
+    evidence_table = pd.DataFrame([{
+        "Learner": learner, **{f.id: f"{evidence.counts(learner, f.id + '-')[MET]} met"
+                               for f in course.frameworks},
+        "OCR Unit 7 estimate": ocr_grade(evidence.states[learner]),
+        "Next": ", ".join(evidence.needs_next(learner)[:5])} for learner in learners])
+    items = pd.DataFrame([{
+        "Unit": s.unit, "Check": s.item, "Answered": s.answered,
+        "Facility": round(s.facility, 2),
+        "Discrimination": "" if s.discrimination is None else round(s.discrimination, 2),
+        "Flag": s.flag} for s in stats])
+
+    html = [f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+            f"<title>Cohort report</title><style>{STYLE}</style></head><body>",
+            "<h1>Cohort report: Challenging Customers Workbook</h1>",
+            f"<p><strong>{figures.learners}</strong> learners, <strong>{figures.submissions}"
+            f"</strong> marked submissions. OCR Unit 7 estimates: "
+            + ", ".join(f"{g}: {n}" for g, n in grades.items()) + ".</p>",
+            "<h2>Scores per unit</h2>", summary.to_html(index=False),
+            _img(score_distribution({u: list(percent[u].values()) for u in units}),
+                 "Box plot of learners' scores per unit; the table above gives the same "
+                 "figures."),
+            "<h2>Evidence against the criteria</h2>",
+            "<p>Each square is one criterion for one learner: "
+            + ", ".join(f"{s}" for s in STATES) + " (colours in the key). The table gives the "
+            "counts in words.</p>",
+            _img(heatmap(evidence, "Evidence matrix"), "Heatmap of criteria met, working "
+                 "towards and not yet, per learner; the table below gives the counts."),
+            evidence_table.to_html(index=False),
+            "<h2>Item analysis of the knowledge checks</h2>",
+            "<p>Facility is the share of marks earned (1 = everyone right). Discrimination "
+            "is the facility among the top third of learners on that unit minus the bottom "
+            "third: near 0 or below means the question does not separate stronger from "
+            "weaker learners. Flagged: too easy (facility above 0.9), too hard (below 0.3), "
+            "misleading (discrimination below 0).</p>",
+            items.to_html(index=False), "</body></html>"]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "cohort.html").write_text("\n".join(html), encoding="utf-8")
+    for learner in learners:
+        evidence_pack(course, learner, evidence, scores, out / "learners",
+                      (reflections or {}).get(learner))
+    return figures
+
+
+def evidence_pack(course: Course, learner: str, evidence: Evidence,
+                  scores: Sequence[ItemScore], out: Path,
+                  reflections: dict[str, str] | None = None) -> Path:
+    """A printable page of one learner's marks, reflections and the criteria they evidence."""
+    import pandas as pd
+
+    mine = [s for s in scores if s.learner == learner]
+    units = [u for u in course.assignments if any(s.unit == u for s in mine)]
+    marks = pd.DataFrame([{
+        "Unit": u, "Title": course.assignment(u).title,
+        "Points": f"{sum(s.score or 0 for s in mine if s.unit == u):g} of "
+                  f"{course.assignment(u).total_points}",
+        "Reflections waiting to be marked": sum(1 for s in mine if s.unit == u
+                                                 and s.score is None)} for u in units])
+    rows = []
+    for criterion in course.criteria:
+        state = evidence.states[learner][criterion]
+        if state == NOT_YET:
+            continue
+        items = ", ".join(f"{s.item} ({s.status})" for s in evidence.items[learner][criterion])
+        rows.append({"Criterion": criterion, "What it means": course.criteria[criterion].summary,
+                     "State": state, "Evidence": items})
+    html = [f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
+            f"<title>Evidence pack: {escape(learner)}</title><style>{STYLE}</style></head><body>",
+            f"<h1>Evidence pack: {escape(learner)}</h1>",
+            f"<p>OCR Unit 7 estimate: <strong>{ocr_grade(evidence.states[learner])}</strong>. "
+            f"Criteria met: {evidence.counts(learner)[MET]} of {len(course.criteria)}.</p>",
+            "<h2>Marks</h2>", marks.to_html(index=False) if units else "<p>No marks yet.</p>",
+            "<h2>Criteria evidenced</h2>",
+            pd.DataFrame(rows).to_html(index=False) if rows else "<p>None yet.</p>"]
+    if reflections:
+        html.append("<h2>My reflections</h2>")
+        for title, text in reflections.items():
+            html.append(f"<h3>{escape(title)}</h3><p>{escape(text)}</p>")
+    html.append("</body></html>")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{learner}.html"
+    path.write_text("\n".join(html), encoding="utf-8")
+    return path
