@@ -162,3 +162,42 @@ def test_item_analysis_by_hand():
     assert stats["1.3"].facility == 1 and stats["1.3"].flag == "too easy"
     assert round(stats["1.1"].facility, 2) == 0.67
     assert stats["1.2"].discrimination == 1.0
+
+
+@pytest.mark.slow
+def test_self_study_marking_matches_the_tutors_autograde(generated_course, course, tmp_path,
+                                                        monkeypatch, capsys):
+    """A learner with no tutor marks their own unit 1: same score as autograde, the learner's
+    feedback page without hidden tests, an evidence pack, and their notebook untouched."""
+    assignment = course.assignment("unit1")
+    released = nbformat.read(generated_course / "release" / "unit1" / "unit1.ipynb",
+                             as_version=4)
+    answers = right_answers(assignment)
+    wrong = wrong_answers(assignment)
+    answers[assignment.checks[0].variable] = wrong[assignment.checks[0].variable]
+    mine = tmp_path / "my-unit1.ipynb"
+    nbformat.write(fill(released, answers, {assignment.reflections[0].grade_id: "I listened."}),
+                   mine)
+    before = mine.read_bytes()
+    monkeypatch.setenv("WORKBOOK_PROGRESS_DIR", str(tmp_path / "progress"))
+    assert cli.main(["--course-dir", str(generated_course), "mark-my-work", "unit1",
+                     "--notebook", str(mine)]) == 0
+    out = capsys.readouterr().out
+    assert f"You scored {len(assignment.checks) - 1} out of {len(assignment.checks)}" in out
+    feedback = next((tmp_path / "progress").rglob("feedback/*/unit1/unit1.html")).read_text()
+    for secret in ("HIDDEN TESTS", "BEGIN SOLUTION", "Rubric for the tutor", "_NotMarkedRight"):
+        assert secret not in feedback
+    assert "This answer did not earn the mark." in feedback
+    pack = next((tmp_path / "progress").rglob("evidence/*.html")).read_text()
+    assert "I listened." in pack and "1.1 (missed)" in pack and "1.2 (achieved)" in pack
+    assert mine.read_bytes() == before
+
+
+def test_self_study_marking_says_what_to_do_when_the_notebook_is_missing(tmp_path, capsys):
+    from tests.conftest import ROOT
+
+    assert cli.main(["--course-dir", str(ROOT), "mark-my-work", "unit1", "--notebook",
+                     str(tmp_path / "nope.ipynb")]) == 1
+    assert "Cannot find your knowledge check" in capsys.readouterr().err
+    assert cli.main(["--course-dir", str(ROOT), "mark-my-work", "unit9"]) == 1
+    assert "There is no knowledge check called 'unit9'" in capsys.readouterr().err

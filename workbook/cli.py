@@ -9,6 +9,7 @@
     workbook release|collect|autograde|feedback UNIT   nbgrader steps for a unit or all
     workbook report           cohort report and learners' evidence packs (HTML)
     workbook demo             a synthetic cohort through the whole workflow
+    workbook mark-my-work UNIT  self-study: mark your own knowledge check
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
 
 Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
@@ -302,6 +303,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mark_my_work(args: argparse.Namespace) -> int:
+    """Self-study: mark your own knowledge check as a tutor's autograde would."""
+    course = _course(args)
+    if course is None:
+        return 1
+    if args.unit not in course.assignments:
+        print(f"There is no knowledge check called {args.unit!r}. Choose one of "
+              f"{', '.join(course.assignments)}.", file=sys.stderr)
+        return 1
+    from .tutor.selfmark import SelfMarkError, mark_my_work
+
+    print(f"Marking your {args.unit} knowledge check. This takes about half a minute...",
+          flush=True)
+    try:
+        result = mark_my_work(course, args.unit, Path(args.notebook) if args.notebook else None)
+    except SelfMarkError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    reflections = len(course.assignment(args.unit).reflections)
+    print(f"You scored {result.score:g} out of {result.max_score:g} on the questions.")
+    if reflections:
+        print(f"Your {reflections} written answer{'s are' if reflections != 1 else ' is'} not "
+              "marked by the computer: compare them with the hints, or ask a tutor.")
+    print(f"Your feedback page: {result.feedback}")
+    print(f"Your evidence pack (to print or upload to an e-portfolio): {result.evidence}")
+    print("Open them in a web browser. Your notebook itself was not changed.")
+    return 0
+
+
 def bank_details(course) -> list[str]:
     """Each question bank counted by type, topic and difficulty, then every criterion the
     banks, authority requests, law situations and knowledge checks assess, with how often."""
@@ -441,6 +471,14 @@ def build_parser() -> argparse.ArgumentParser:
                        "printable evidence pack).")
     p.add_argument("--out", default="reports", help="folder to write to (default: reports)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("mark-my-work", help="self-study: mark your own knowledge check",
+                       description="Mark your own knowledge check exactly as a tutor's "
+                       "autograde would, and get your feedback page and evidence pack. For "
+                       "learners working without a tutor. Your notebook is not changed.")
+    p.add_argument("unit", help="the unit, such as unit2")
+    p.add_argument("--notebook", help="your notebook (default: release/<unit>/<unit>.ipynb)")
+    p.set_defaults(func=cmd_mark_my_work)
 
     p = sub.add_parser("demo", help="run a synthetic cohort through the whole workflow",
                        description="Copy the course into a new folder, add N simulated "

@@ -176,6 +176,8 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     evidence_table = pd.DataFrame([{
         "Learner": learner, **{f.id: f"{evidence.counts(learner, f.id + '-')[MET]} met"
                                for f in course.frameworks},
+        **{u.id: f"{sum(evidence.states[learner][c] == MET for c in u.criteria)}"
+                 f"/{len(u.criteria)}" for u in course.units},
         "OCR Unit 7 estimate": ocr_grade(evidence.states[learner]),
         "Next": ", ".join(evidence.needs_next(learner)[:5])} for learner in learners])
     items = pd.DataFrame([{
@@ -197,7 +199,8 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
             "<h2>Evidence against the criteria</h2>",
             "<p>Each square is one criterion for one learner: "
             + ", ".join(f"{s}" for s in STATES) + " (colours in the key). The table gives the "
-            "counts in words.</p>",
+            "counts in words: criteria met per framework, and per unit (met out of the "
+            "unit's criteria).</p>",
             _img(heatmap(evidence, "Evidence matrix"), "Heatmap of criteria met, working "
                  "towards and not yet, per learner; the table below gives the counts."),
             evidence_table.to_html(index=False),

@@ -184,6 +184,18 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
         "",
         "The checks under each answer only tell you whether your answer is in the right form. "
         "Your marks come back to you as feedback after your tutor has marked your work.",
+        "",
+        "## Working on your own, without a tutor?",
+        "",
+        "You can mark your own answers exactly as a tutor's computer would. Save this "
+        "notebook, then open a terminal (File → New → Terminal) and type:",
+        "",
+        f"    workbook mark-my-work {assignment.unit}",
+        "",
+        "After about half a minute it tells you your score and where to find your feedback "
+        "page and your evidence pack (a page you can print or upload to an e-portfolio). It "
+        "does not change this notebook. Your written answers are not marked by the computer: "
+        "compare them with the hints, or ask someone to read them.",
     ]), locked=True))
     nb.cells = cells
     return nb
