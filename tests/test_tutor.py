@@ -201,3 +201,54 @@ def test_self_study_marking_says_what_to_do_when_the_notebook_is_missing(tmp_pat
     assert "Cannot find your knowledge check" in capsys.readouterr().err
     assert cli.main(["--course-dir", str(ROOT), "mark-my-work", "unit9"]) == 1
     assert "There is no knowledge check called 'unit9'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_release_collect_autograde_and_feedback_through_the_exchange(generated_course, course,
+                                                                    tmp_path, monkeypatch,
+                                                                    capsys):
+    """The tutor commands with nbgrader's exchange: release, a learner fetches and submits
+    with nbgrader, collect, autograde, feedback released back to the exchange."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db", "exports", "release"))
+    exchange, cache, home = tmp_path / "exchange", tmp_path / "cache", tmp_path / "amara"
+    for path in (exchange, cache, home):
+        path.mkdir()
+    monkeypatch.setenv("WORKBOOK_EXCHANGE", str(exchange))
+    assert cli.main(["--course-dir", str(folder), "release", "unit1"]) == 0
+    out = capsys.readouterr().out
+    assert "[1/2] generate_assignment unit1 ... ok" in out
+    assert "All 2 steps succeeded" in out
+    student = ["--course=challenging-customers", f"--Exchange.root={exchange}",
+               f"--Exchange.cache={cache}"]
+
+    def as_learner(*args):
+        result = subprocess.run([sys.executable, "-m", "nbgrader", *args, *student],
+                                cwd=home, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    as_learner("fetch_assignment", "unit1")
+    path = home / "unit1" / "unit1.ipynb"
+    nbformat.write(fill(nbformat.read(path, as_version=4),
+                        right_answers(course.assignment("unit1"))), path)
+    as_learner("submit", "unit1", "--student=amara")
+    assert cli.main(["--course-dir", str(folder), "collect", "unit1"]) == 0
+    assert (folder / "submitted" / "amara" / "unit1" / "unit1.ipynb").is_file()
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    assert cli.main(["--course-dir", str(folder), "feedback", "unit1", "--release"]) == 0
+    out = capsys.readouterr().out
+    assert "release_feedback unit1 ... ok" in out
+    assert list((exchange / "challenging-customers" / "feedback").rglob("*.html"))
+    learners, scores = item_scores(course, folder)
+    assert learners == ["amara"] and sum(s.score or 0 for s in scores) == 8
+
+
+def test_a_step_for_an_unknown_unit_is_refused(capsys):
+    from tests.conftest import ROOT
+
+    assert cli.main(["--course-dir", str(ROOT), "release", "unit12"]) == 1
+    assert "There is no unit 'unit12' with a knowledge check" in capsys.readouterr().err
