@@ -203,7 +203,7 @@ def cmd_nbgrader_step(args: argparse.Namespace) -> int:
     units = _units(args, course)
     if units is None:
         return 1
-    from .tutor.run import nbgrader, run_steps, summary
+    from .tutor.run import nbgrader, run_steps
 
     folder = _course_dir(args)
     commands = {
@@ -216,7 +216,13 @@ def cmd_nbgrader_step(args: argparse.Namespace) -> int:
               lambda unit=unit, command=command: nbgrader(folder, command[0], unit,
                                                           *command[1:]))
              for unit in units for command in commands]
-    results = run_steps(steps)
+    return _report_steps(run_steps(steps))
+
+
+def _report_steps(results) -> int:
+    """Show nbgrader's output for any step that failed, then the summary; 1 if any failed."""
+    from .tutor.run import summary
+
     for result in results:
         if not result.ok:
             print(result.output[-2000:], file=sys.stderr)
@@ -231,16 +237,12 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     units = _units(args, course)
     if units is None:
         return 1
-    from .tutor.run import autograde, summary
+    from .tutor.run import autograde
 
     results = []
     for unit in units:
         results += autograde(_course_dir(args), unit, jobs=args.jobs)
-    for result in results:
-        if not result.ok:
-            print(result.output[-2000:], file=sys.stderr)
-    print(summary(results))
-    return 0 if all(r.ok for r in results) else 1
+    return _report_steps(results)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
