@@ -10,6 +10,7 @@
     workbook report           cohort report and learners' evidence packs (HTML)
     workbook demo             a synthetic cohort through the whole workflow
     workbook mark-my-work UNIT  self-study: mark your own knowledge check
+    workbook check NOTEBOOK   check your knowledge check before you hand it in
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
 
 Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
@@ -334,6 +335,25 @@ def cmd_mark_my_work(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """A learner's check before handing in: missing, doubled or changed cells, gaps."""
+    from .presubmit import check_notebook, restore
+
+    root = _course_dir(args)
+    try:
+        report = check_notebook(Path(args.notebook), root)
+    except ValueError as error:
+        print(f"Could not check it: {error}", file=sys.stderr)
+        return 1
+    print(report.text())
+    if args.restore and report.problems:
+        target = restore(Path(args.notebook), root, report.unit)
+        print(f"\nWrote {target}: the released notebook with your answers copied in. Open it, "
+              "check your answers are all there, then hand in that file instead. Your "
+              "original file has not been changed.")
+    return 0 if report.ready else 1
+
+
 def bank_details(course) -> list[str]:
     """Each question bank counted by type, topic and difficulty, then every criterion the
     banks, authority requests, law situations and knowledge checks assess, with how often."""
@@ -481,6 +501,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("unit", help="the unit, such as unit2")
     p.add_argument("--notebook", help="your notebook (default: release/<unit>/<unit>.ipynb)")
     p.set_defaults(func=cmd_mark_my_work)
+
+    p = sub.add_parser("check", help="check your knowledge check before you hand it in",
+                       description="Compare your notebook with the released one and say, in "
+                       "plain words, about deleted, doubled or changed cells, unanswered "
+                       "questions and empty written answers. Your file is not changed.")
+    p.add_argument("notebook", help="your knowledge check, e.g. release/unit2/unit2.ipynb")
+    p.add_argument("--restore", action="store_true",
+                   help="write <name>-restored.ipynb with missing or changed cells put back "
+                        "and your answers kept")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("demo", help="run a synthetic cohort through the whole workflow",
                        description="Copy the course into a new folder, add N simulated "

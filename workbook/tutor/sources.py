@@ -179,7 +179,12 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
         "## Before you hand it in", "",
         "1. Run every cell (Run menu → Run All Cells) and read any message under your answers.",
         "2. Save the notebook: File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).",
-        "3. With a tutor: open **Nbgrader → Assignment List**, press **Validate** to check for "
+        "3. Check nothing is missing: open a terminal (File → New → Terminal) and type "
+        "`workbook check` and this notebook's file name, for example "
+        f"`workbook check release/{assignment.unit}/{assignment.unit}.ipynb`. It tells you "
+        "about missing or changed cells, questions not answered yet and empty written "
+        "answers, and how to put a deleted cell back without losing your answers.",
+        "4. With a tutor: open **Nbgrader → Assignment List**, press **Validate** to check for "
         "problems, then **Submit** next to this unit.",
         "",
         "The checks under each answer only tell you whether your answer is in the right form. "
