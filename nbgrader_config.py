@@ -37,6 +37,10 @@ c.ClearMarkScheme.enforce_metadata = False
 # ---------------------------------------------------------------- autograding
 # Knowledge checks run in well under a second; a cell still running after this is stuck.
 c.Execute.timeout = 15
+# Learner code runs in a bubblewrap sandbox when `bwrap` is installed: no network, no writes
+# outside its own working copy, and source/, the gradebook and other learners' work hidden.
+# Without bwrap (e.g. a learner's own laptop) it runs as before. See workbook/tutor/contain.py.
+c.Execute.kernel_manager_class = "workbook.tutor.contain.ContainedKernelManager"
 
 # ---------------------------------------------------------------- feedback
 # nbgrader restores hidden tests and mark schemes into the autograded copy (tutors see them in

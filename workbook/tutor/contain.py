@@ -1,0 +1,85 @@
+"""Containment for learner code during autograde, with Debian's bubblewrap (``bwrap``).
+
+nbgrader runs each submission in autograded/<learner>/<unit>/. With this kernel manager the
+kernel process starts inside a bubblewrap sandbox where:
+
+- the whole file system is read-only, except the learner's own working copy and a private,
+  empty home and temporary folder (so code cannot write anywhere else);
+- source/, release/, submitted/, feedback/, the exchange and every other learner's
+  autograded/ folder are replaced by empty folders, and gradebook.db by an empty file (so code
+  cannot read answers, grades or other learners' work);
+- there is no network (a new, empty network namespace; the kernel talks to nbgrader over Unix
+  sockets in a folder shared for that purpose only);
+- the process cannot outlive nbgrader (``--die-with-parent``).
+
+Not contained: CPU and memory use (nbgrader's cell timeout stops runaway loops; a memory
+limit is not set), and reading files the tutor's user can read outside the course folder
+(the system's Python and libraries must stay readable). On a machine without ``bwrap`` the
+kernel runs as before and :func:`containment_available` says so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import KernelManager
+
+COURSE_FOLDERS = ("source", "release", "submitted", "autograded", "feedback", "exchange")
+
+
+def containment_available() -> bool:
+    return shutil.which("bwrap") is not None
+
+
+def course_root_for(working: Path) -> Path | None:
+    """The course folder above an autograded/<learner>/<unit> working copy."""
+    for parent in working.resolve().parents:
+        if (parent / "nbgrader_config.py").is_file() and (parent / "course_data").is_dir():
+            return parent
+    return None
+
+
+def sandbox_args(working: Path, sockets: Path, course: Path | None) -> list[str]:
+    args = ["bwrap", "--die-with-parent", "--unshare-net",
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    if course is not None:
+        for name in COURSE_FOLDERS:
+            if (course / name).is_dir():
+                args += ["--tmpfs", str(course / name)]
+        for name in ("gradebook.db", "gradebook.db-journal"):
+            if (course / name).exists():
+                args += ["--ro-bind", "/dev/null", str(course / name)]
+    home = sockets / "home"  # the kernel's private, writable home and temporary folder
+    home.mkdir(parents=True, exist_ok=True)
+    args += ["--bind", str(working), str(working), "--bind", str(sockets), str(sockets),
+             "--setenv", "HOME", str(home), "--setenv", "TMPDIR", str(home),
+             "--setenv", "IPYTHONDIR", f"{home}/.ipython", "--setenv", "MPLCONFIGDIR",
+             f"{home}/.mpl", "--chdir", str(working), "--"]
+    return args
+
+
+class ContainedKernelManager(KernelManager):
+    """Starts the kernel inside bubblewrap, talking to nbgrader over Unix sockets."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if containment_available():
+            self._sockets = Path(tempfile.mkdtemp(prefix="workbook-kernel-"))
+            self.transport = "ipc"
+            self.ip = str(self._sockets / "kernel")
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        command = super().format_kernel_cmd(extra_arguments)
+        if not containment_available():
+            return command
+        cwd = (getattr(self, "_launch_args", None) or {}).get("cwd")
+        working = Path(cwd) if cwd else Path(os.getcwd())
+        return sandbox_args(working, self._sockets, course_root_for(working)) + command
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        super().cleanup_resources(restart)
+        if not restart and getattr(self, "_sockets", None):
+            shutil.rmtree(self._sockets, ignore_errors=True)
