@@ -252,3 +252,28 @@ def test_a_step_for_an_unknown_unit_is_refused(capsys):
 
     assert cli.main(["--course-dir", str(ROOT), "release", "unit12"]) == 1
     assert "There is no unit 'unit12' with a knowledge check" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["release", "unit1"], ["collect", "unit1"],
+                                     ["autograde", "unit1"], ["feedback", "unit1"],
+                                     ["evidence"], ["report"], ["export"], ["build-sources"],
+                                     ["coverage"], ["mark-my-work", "unit1"]])
+def test_broken_course_data_stops_a_command_before_anything_is_touched(tmp_path, capsys,
+                                                                        command):
+    import yaml
+
+    from tests.conftest import copy_course
+
+    folder = copy_course(tmp_path)
+    path = folder / "course_data" / "statements" / "unit2.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["statements"][4]["category"] = "rude"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    assert cli.main(["--course-dir", str(folder), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "Problem in the course data: course_data/statements/unit2.yaml, item 'st-005' in "
+        "statements, field 'category': must be one of assertive, aggressive, passive "
+        "(got 'rude')")
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
