@@ -277,3 +277,96 @@ def test_broken_course_data_stops_a_command_before_anything_is_touched(tmp_path,
         "statements, field 'category': must be one of assertive, aggressive, passive "
         "(got 'rude')")
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+@pytest.mark.slow
+def test_manual_marks_and_comments_survive_re_autograding(cohort):
+    """The tutor marked amara's reflection 4 (cohort fixture) and comments on it; autograding
+    unit 1 again keeps both."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(cohort)) as gb:
+        comment = gb.find_comment("reflection_1_1", "unit1", "unit1", "amara")
+        comment.manual_comment = "Good listening."
+        gb.db.commit()
+    assert cli.main(["--course-dir", str(cohort), "autograde", "unit1"]) == 0
+    with Gradebook(gradebook_url(cohort)) as gb:
+        assert gb.find_grade("reflection_1_1", "unit1", "unit1", "amara").manual_score == 4
+        assert gb.find_comment("reflection_1_1", "unit1", "unit1",
+                               "amara").manual_comment == "Good listening."
+
+
+@pytest.mark.slow
+def test_re_releasing_a_unit_never_overwrites_a_learners_work(generated_course, course,
+                                                             tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db", "release"))
+    exchange, cache, home = tmp_path / "exchange", tmp_path / "cache", tmp_path / "amara"
+    for path in (exchange, cache, home):
+        path.mkdir()
+    monkeypatch.setenv("WORKBOOK_EXCHANGE", str(exchange))
+    student = ["--course=challenging-customers", f"--Exchange.root={exchange}",
+               f"--Exchange.cache={cache}"]
+
+    def fetch():
+        return subprocess.run([sys.executable, "-m", "nbgrader", "fetch_assignment", "unit1",
+                               *student], cwd=home, capture_output=True, text=True)
+
+    assert cli.main(["--course-dir", str(folder), "release", "unit1"]) == 0
+    assert fetch().returncode == 0
+    mine = home / "unit1" / "unit1.ipynb"
+    nbformat.write(fill(nbformat.read(mine, as_version=4),
+                        right_answers(course.assignment("unit1"))), mine)
+    work = mine.read_bytes()
+    source = folder / "source" / "unit1" / "unit1.ipynb"  # the tutor corrects a typo
+    source.write_text(source.read_text().replace("Each question has", "Every question has"))
+    assert cli.main(["--course-dir", str(folder), "release", "unit1"]) == 0
+    again = fetch()
+    assert mine.read_bytes() == work
+    assert again.returncode != 0
+    assert "You already have a copy of the assignment in this directory" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_killed_autograde_leaves_the_gradebook_whole_and_a_rerun_finishes(
+        generated_course, course, tmp_path):
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import BIN
+
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db"))
+    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    assignment = course.assignment("unit1")
+    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
+    learners = [f"learner{n}" for n in range(1, 7)]
+    for learner in learners:
+        target = folder / "submitted" / learner / "unit1"
+        target.mkdir(parents=True)
+        nbformat.write(fill(released, right_answers(assignment)), target / "unit1.ipynb")
+    run = subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", "unit1", "--force"],
+                           cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env={**os.environ, "PATH": BIN + os.pathsep + os.environ["PATH"]})
+    deadline = time.time() + 120
+    while time.time() < deadline and not (folder / "autograded" / "learner2").exists():
+        time.sleep(0.2)
+    run.send_signal(signal.SIGKILL)  # as if the machine lost power mid-run
+    run.wait()
+    with sqlite3.connect(folder / "gradebook.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    names, scores = item_scores(course, folder)
+    assert names == learners
+    for learner in learners:
+        checks = [s for s in scores if s.learner == learner and s.kind == "check"]
+        assert sum(s.score for s in checks) == len(assignment.checks), learner
