@@ -370,3 +370,87 @@ def test_a_killed_autograde_leaves_the_gradebook_whole_and_a_rerun_finishes(
     for learner in learners:
         checks = [s for s in scores if s.learner == learner and s.kind == "check"]
         assert sum(s.score for s in checks) == len(assignment.checks), learner
+
+
+@pytest.mark.slow
+def test_bad_submissions_get_one_line_each_and_everyone_else_is_graded(generated_course,
+                                                                      course, tmp_path,
+                                                                      capsys):
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db"))
+    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    assignment = course.assignment("unit1")
+    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
+    right = fill(released, right_answers(assignment))
+
+    def submit(learner, name="unit1.ipynb", content=None, nb=None):
+        target = folder / "submitted" / learner / "unit1"
+        target.mkdir(parents=True, exist_ok=True)
+        if nb is not None:
+            nbformat.write(nb, target / name)
+        else:
+            (target / name).write_bytes(content)
+
+    def without(grade_id, retype=False, twice=False):
+        nb = nbformat.from_dict(nbformat.from_dict(right))
+        index = next(i for i, c in enumerate(nb.cells)
+                     if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        if retype:
+            nb.cells[index].cell_type = "markdown"
+            nb.cells[index].pop("outputs", None)
+            nb.cells[index].pop("execution_count", None)
+        elif twice:
+            twin = nbformat.from_dict(dict(nb.cells[index]))
+            twin["id"] = "twin"
+            nb.cells.insert(index, twin)
+        else:
+            del nb.cells[index]
+        return nb
+
+    submit("a_normal", nb=right)
+    submit("b_not_json", content=b"{this is not json")
+    submit("c_empty", content=b"")
+    submit("d_renamed", name="my work.ipynb", nb=right)
+    submit("e_extra", nb=right)
+    submit("e_extra", name="scratch.ipynb", nb=right)
+    submit("f_deleted", nb=without("check_1_2"))
+    submit("g_twice", nb=without("answer_1_3", twice=True))
+    submit("h_retyped", nb=without("answer_1_4", retype=True))
+    submit("i_not_utf8", content=nbformat.writes(right).replace(
+        "I listened", "I listened").encode("utf-8") + b"\xff\xfe")
+    submit("j_missing", name="notes.txt", content=b"nothing")
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("NOTE ")]
+    assert lines == [
+        "NOTE b_not_json, unit1: the file is not a readable notebook (it is not valid notebook "
+        "JSON). Not graded; the file is kept as it was.",
+        "NOTE c_empty, unit1: the notebook file is empty. Not graded; the file is kept as it "
+        "was.",
+        "NOTE d_renamed, unit1: the notebook was saved as my work.ipynb. Graded it as "
+        "unit1.ipynb (a copy; their file is kept).",
+        "NOTE e_extra, unit1: extra notebooks were handed in (scratch.ipynb). Only unit1.ipynb "
+        "was graded; the others are kept.",
+        "NOTE f_deleted, unit1: the marking cell for question 1.2 has been deleted. Put back "
+        "from the release with their answers kept; their own file is kept as "
+        "unit1.original.ipynb.",
+        "NOTE g_twice, unit1: the answer cell for question 1.3 appears 2 times; keep only one. "
+        "Put back from the release with their answers kept; their own file is kept as "
+        "unit1.original.ipynb.",
+        "NOTE h_retyped, unit1: the answer cell for question 1.4 has been changed into another "
+        "kind of cell; it must be a code cell. Put back from the release with their answers "
+        "kept; their own file is kept as unit1.original.ipynb.",
+        "NOTE i_not_utf8, unit1: the file is not UTF-8 text (byte "
+        f"{len(nbformat.writes(right).encode('utf-8'))}). Not graded; the file is kept as it "
+        "was.",
+        "NOTE j_missing, unit1: there is no unit1.ipynb (no notebook at all). Not graded; ask "
+        "the learner to hand in the right file."]
+    learners, scores = item_scores(course, folder)
+    checks = len(assignment.checks)
+    totals = {x: sum(s.score for s in scores if s.learner == x and s.kind == "check")
+              for x in learners}
+    assert totals == {"a_normal": checks, "d_renamed": checks, "e_extra": checks,
+                      "f_deleted": checks, "g_twice": checks, "h_retyped": checks - 1}
+    assert (folder / "submitted" / "c_empty" / "unit1" / "unit1.ipynb").read_bytes() == b""
+    assert (folder / "submitted" / "f_deleted" / "unit1" / "unit1.original.ipynb").exists()
