@@ -454,3 +454,36 @@ def test_bad_submissions_get_one_line_each_and_everyone_else_is_graded(generated
                       "f_deleted": checks, "g_twice": checks, "h_retyped": checks - 1}
     assert (folder / "submitted" / "c_empty" / "unit1" / "unit1.ipynb").read_bytes() == b""
     assert (folder / "submitted" / "f_deleted" / "unit1" / "unit1.original.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_a_timed_out_or_noisy_notebook_is_reported_and_others_graded(generated_course, course,
+                                                                     tmp_path, capsys):
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db"))
+    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    assignment = course.assignment("unit1")
+    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
+    first = assignment.checks[0]
+    answers = {"a_normal": right_answers(assignment),
+               "b_loop": {**right_answers(assignment), first.variable:
+                          f'{first.variable} = "{first.answer}"\nwhile True:\n    pass'},
+               "c_noisy": {**right_answers(assignment), first.variable:
+                           f'{first.variable} = "{first.answer}"\nprint("x" * 1_500_000)'}}
+    for learner, given in answers.items():
+        target = folder / "submitted" / learner / "unit1"
+        target.mkdir(parents=True)
+        nbformat.write(fill(released, given), target / "unit1.ipynb")
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("NOTE")]
+    assert notes == [
+        "NOTE b_loop, unit1: the answer cell for question 1.1 ran for longer than the time "
+        "limit and was stopped. It is marked as it stood when stopped; look at it if the mark "
+        "seems wrong.",
+        "NOTE c_noisy, unit1: the notebook printed 1.5 million characters of output. It was "
+        "marked as usual; its feedback page may be slow to open."]
+    learners, scores = item_scores(course, folder)
+    assert learners == ["a_normal", "b_loop", "c_noisy"]
+    normal = sum(s.score for s in scores if s.learner == "a_normal" and s.kind == "check")
+    assert normal == len(assignment.checks)

@@ -25,7 +25,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 
 COURSE_FOLDERS = ("source", "release", "submitted", "autograded", "feedback", "exchange")
 
@@ -61,7 +61,7 @@ def sandbox_args(working: Path, sockets: Path, course: Path | None) -> list[str]
     return args
 
 
-class ContainedKernelManager(KernelManager):
+class ContainedKernelManager(AsyncKernelManager):
     """Starts the kernel inside bubblewrap, talking to nbgrader over Unix sockets."""
 
     def __init__(self, **kwargs):
@@ -75,11 +75,14 @@ class ContainedKernelManager(KernelManager):
         command = super().format_kernel_cmd(extra_arguments)
         if not containment_available():
             return command
+        # A signal would reach bwrap, not the kernel inside it: interrupt with a message on
+        # the control channel instead, so nbgrader's timeout can stop a runaway cell.
+        self.kernel_spec.interrupt_mode = "message"
         cwd = (getattr(self, "_launch_args", None) or {}).get("cwd")
         working = Path(cwd) if cwd else Path(os.getcwd())
         return sandbox_args(working, self._sockets, course_root_for(working)) + command
 
-    def cleanup_resources(self, restart: bool = False) -> None:
-        super().cleanup_resources(restart)
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
         if not restart and getattr(self, "_sockets", None):
             shutil.rmtree(self._sockets, ignore_errors=True)

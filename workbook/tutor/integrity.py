@@ -104,3 +104,37 @@ def prepare(course_dir: Path, unit: str) -> tuple[list[Finding], list[str]]:
                      f"Put back from the release with their answers kept; their own file is "
                      f"kept as {original.name}")
     return findings, skip
+
+
+HUGE_OUTPUT = 1_000_000
+"""Characters of output in one graded notebook above which the tutor is told."""
+
+
+def after(course_dir: Path, unit: str, learners: list[str]) -> list[Finding]:
+    """What autograde met in each learner's notebook: cells stopped by the timeout, and very
+    large output. Marks stand as autograde gave them; the tutor is told where to look."""
+    findings = []
+    for learner in learners:
+        path = Path(course_dir) / "autograded" / learner / unit / f"{unit}.ipynb"
+        if not path.is_file():
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:
+            continue
+        size = 0
+        for cell in nb.cells:
+            outputs = cell.get("outputs", [])
+            size += sum(len(str(o.get("text", ""))) + len(str(o.get("data", ""))) for o in outputs)
+            if any(o.get("ename") == "CellTimeoutError" for o in outputs):
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
+                where = (f"the answer cell for question {grade_id[7:].replace('_', '.')}"
+                         if grade_id.startswith("answer_") else grade_id)
+                findings.append(Finding(
+                    learner, unit, f"{where} ran for longer than the time limit and was stopped",
+                    "It is marked as it stood when stopped; look at it if the mark seems wrong"))
+        if size > HUGE_OUTPUT:
+            findings.append(Finding(
+                learner, unit, f"the notebook printed {size / 1_000_000:.1f} million characters "
+                "of output", "It was marked as usual; its feedback page may be slow to open"))
+    return findings

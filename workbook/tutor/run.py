@@ -73,23 +73,27 @@ def autograde(course_dir: Path, unit: str, jobs: int = 1,
     """Autograde every submission of a unit: one nbgrader run (jobs=1), or one process per
     learner, ``jobs`` at a time. Submissions are checked first (tutor/integrity.py): each
     problem is one line, and a file that cannot be graded leaves only that learner out."""
-    from .integrity import prepare
+    from .integrity import after, prepare
 
     findings, skip = prepare(course_dir, unit)
     for finding in findings:
         say(f"NOTE {finding.line}")
-    if not [x for x in submitted_learners(course_dir, unit) if x not in skip]:
+    learners = [x for x in submitted_learners(course_dir, unit) if x not in skip]
+    if not learners:
         return []
     if jobs <= 1:
         exclude = [f"--CourseDirectory.student_id_exclude={','.join(skip)}"] if skip else []
-        return run_steps([(f"autograde {unit}", lambda: nbgrader(
+        results = run_steps([(f"autograde {unit}", lambda: nbgrader(
             course_dir, "autograde", unit, "--force", *exclude))], say=say)
-    learners = [x for x in submitted_learners(course_dir, unit) if x not in skip]
-    steps = [(f"autograde {unit} for {learner}",
-              lambda learner=learner: nbgrader(course_dir, "autograde", unit, "--student",
-                                               learner, "--force"))
-             for learner in learners]
-    return run_steps(steps, jobs=jobs, say=say)
+    else:
+        steps = [(f"autograde {unit} for {learner}",
+                  lambda learner=learner: nbgrader(course_dir, "autograde", unit, "--student",
+                                                   learner, "--force"))
+                 for learner in learners]
+        results = run_steps(steps, jobs=jobs, say=say)
+    for finding in after(course_dir, unit, learners):
+        say(f"NOTE {finding.line}")
+    return results
 
 
 def summary(results: Sequence[StepResult]) -> str:
