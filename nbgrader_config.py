@@ -41,6 +41,20 @@ c.Execute.timeout = 15
 # outside its own working copy, and source/, the gradebook and other learners' work hidden.
 # Without bwrap (e.g. a learner's own laptop) it runs as before. See workbook/tutor/contain.py.
 c.Execute.kernel_manager_class = "workbook.tutor.contain.ContainedKernelManager"
+# nbgrader's own steps, plus two of ours (workbook/tutor/marking.py): every knowledge check is
+# marked a second time from the answer as written, outside the learner's kernel, so code that
+# rewires the kernel cannot earn a mark; and any cell's output is cut to 20,000 characters.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "workbook.tutor.marking.CrossCheck",
+    "workbook.tutor.marking.LimitOutputSize",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.CrossCheck.course_root = str(ROOT)
 
 # ---------------------------------------------------------------- feedback
 # nbgrader restores hidden tests and mark schemes into the autograded copy (tutors see them in

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from tests.conftest import nbgrader
+from workbook import cli
 from workbook.tutor.contain import containment_available, sandbox_args
 from workbook.tutor.simulate import fill, right_answers
 
@@ -39,7 +40,7 @@ print("PROBE", found)
 
 @pytest.mark.slow
 def test_hostile_reads_writes_and_connections_fail_under_autograde(generated_course, course,
-                                                                  tmp_path):
+                                                                  tmp_path, capsys):
     folder = tmp_path / "course"
     shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
         "submitted", "autograded", "feedback", "gradebook.db"))
@@ -63,7 +64,11 @@ def test_hostile_reads_writes_and_connections_fail_under_autograde(generated_cou
     mine = folder / "submitted" / "amara" / "unit1"
     mine.mkdir(parents=True)
     nbformat.write(fill(released, answers), mine / "unit1.ipynb")
-    nbgrader(folder, "autograde", "unit1", "--force")
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    notes = [x for x in capsys.readouterr().out.splitlines() if x.startswith("NOTE")]
+    assert notes == ["NOTE amara, unit1: answer cells hold code, not just an answer: question "
+                     "1.1 (imports socket; sets another variable (found); has a loop; runs other "
+                     "code). Marked as usual: only a plain text answer in quotes can earn a mark."]
     graded = nbformat.read(folder / "autograded" / "amara" / "unit1" / "unit1.ipynb",
                            as_version=4)
     printed = "".join(o.get("text", "") for c in graded.cells if c.cell_type == "code"

@@ -56,13 +56,16 @@ def test_deleted_duplicated_and_retyped_cells_are_named(answered):
         nb.cells.insert(index(nb, "answer_1_2"), twin)
         del nb.cells[index(nb, "check_1_3")]
         nb.cells[index(nb, "answer_1_4")].cell_type = "markdown"
+        nb.cells[index(nb, "check_1_5")].source = "pass"
     edit(answered, damage)
     problems = check_notebook(answered, ROOT).problems
     assert problems == [
         "The answer cell for question 1.2 appears 2 times; keep only one.",
         "The marking cell for question 1.3 has been deleted.",
         "The answer cell for question 1.4 has been changed into another kind of cell; it must "
-        "be a code cell."]
+        "be a code cell.",
+        "The marking cell for question 1.5 has been edited; it must stay exactly as it was "
+        "given to you."]
 
 
 def test_restore_puts_cells_back_and_keeps_answers(answered, course, capsys):

@@ -470,7 +470,7 @@ def test_a_timed_out_or_noisy_notebook_is_reported_and_others_graded(generated_c
                "b_loop": {**right_answers(assignment), first.variable:
                           f'{first.variable} = "{first.answer}"\nwhile True:\n    pass'},
                "c_noisy": {**right_answers(assignment), first.variable:
-                           f'{first.variable} = "{first.answer}"\nprint("x" * 1_500_000)'}}
+                           f'{first.variable} = "{first.answer}"\nprint("x" * 50_000_000)'}}
     for learner, given in answers.items():
         target = folder / "submitted" / learner / "unit1"
         target.mkdir(parents=True)
@@ -478,12 +478,138 @@ def test_a_timed_out_or_noisy_notebook_is_reported_and_others_graded(generated_c
     assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
     notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("NOTE")]
     assert notes == [
-        "NOTE b_loop, unit1: the answer cell for question 1.1 ran for longer than the time "
-        "limit and was stopped. It is marked as it stood when stopped; look at it if the mark "
-        "seems wrong.",
-        "NOTE c_noisy, unit1: the notebook printed 1.5 million characters of output. It was "
-        "marked as usual; its feedback page may be slow to open."]
+        "NOTE b_loop, unit1: answer cells hold code, not just an answer: question 1.1 (has a "
+        "loop). Marked as usual: only a plain text answer in quotes can earn a mark.",
+        "NOTE c_noisy, unit1: answer cells hold code, not just an answer: question 1.1 (runs "
+        "other code). Marked as usual: only a plain text answer in quotes can earn a mark.",
+        "NOTE b_loop, unit1: code for question 1.1 ran past the time limit and was stopped. "
+        "Marked as it stood when stopped; look at it if a mark seems wrong.",
+        "NOTE c_noisy, unit1: the notebook printed 50,000,001 characters of output. Marked as "
+        "usual; the output was cut short in the graded copy and feedback."]
+    graded = (folder / "autograded" / "c_noisy" / "unit1" / "unit1.ipynb").stat().st_size
+    assert graded < 200_000
     learners, scores = item_scores(course, folder)
     assert learners == ["a_normal", "b_loop", "c_noisy"]
     normal = sum(s.score for s in scores if s.learner == "a_normal" and s.kind == "check")
     assert normal == len(assignment.checks)
+
+
+HOSTILE = {
+    # An answer object whose comparisons always say "equal", with the builtins `type` and
+    # `str` shadowed and the visible check helpers replaced.
+    "a_rigged_eq": '''class Always:
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __hash__(self): return 0
+    def strip(self): return self
+    def lower(self): return self
+import workbook.checks
+workbook.checks.check_letter = workbook.checks.check_word = lambda *args: None
+type = lambda value: str
+str = Always
+{var} = Always()''',
+    "b_rigged_str": '''class Shown:
+    def __str__(self): return {answer}
+    __repr__ = __str__
+{var} = Shown()''',
+    "c_str_subclass": '''class Sly(str):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    __hash__ = str.__hash__
+{var} = Sly("Z")''',
+    # Hooks into IPython that stop the hidden checks from raising, with every answer wrong.
+    "d_input_hook": '''get_ipython().input_transformers_cleanup.append(lambda lines: [])
+{var} = {wrong}''',
+    "e_ast_hook": '''import ast
+class NoRaise(ast.NodeTransformer):
+    def visit_Raise(self, node): return ast.Pass()
+get_ipython().ast_transformers.append(NoRaise())
+{var} = {wrong}''',
+    "f_exits": '''import os
+os._exit(0)''',
+}
+
+
+@pytest.mark.slow
+def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, course, tmp_path,
+                                                          capsys):
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db"))
+    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    assignment = course.assignment("unit1")
+    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
+    right, wrong = right_answers(assignment), wrong_answers(assignment)
+    first = assignment.checks[0]
+    reflection = assignment.reflections[0].grade_id
+
+    def submit(learner, nb=None, data=None):
+        target = folder / "submitted" / learner / "unit1"
+        target.mkdir(parents=True)
+        (target / "unit1.ipynb").write_bytes(data if data is not None else
+                                             nbformat.writes(nb).encode("utf-8"))
+
+    submit("_normal", fill(released, right))
+    for learner, code in HOSTILE.items():
+        base = wrong if "hook" in learner else right
+        submit(learner, fill(released, {**base, first.variable: code.format(
+            var=first.variable, answer=right[first.variable], wrong=wrong[first.variable])}))
+    edited = fill(released, {**right, "answer_1_2": wrong["answer_1_2"]})
+    for cell in edited.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "check_1_2":
+            cell.source = "pass  # nothing to check here"
+    submit("g_edited_check", edited)
+    text = nbformat.writes(fill(released, right, {reflection: "I didn’t argue – I listened."}))
+    data = text.encode("utf-8").replace("didn’t".encode(), "didn’t".encode("cp1252"))
+    submit("h_windows_text", data=data)
+    bad = data.index("didn’t".encode("cp1252")) + 4
+
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("NOTE")]
+    plain = "Marked as usual: only a plain text answer in quotes can earn a mark."
+    assert notes == [
+        "NOTE a_rigged_eq, unit1: answer cells hold code, not just an answer: question 1.1 "
+        "(defines a class Always; imports workbook.checks; changes workbook.checks.check_letter "
+        "and workbook.checks.check_word; replaces the built-ins type and str; sets answer_1_1 "
+        f"to something other than text in quotes). {plain}",
+        "NOTE b_rigged_str, unit1: answer cells hold code, not just an answer: question 1.1 "
+        f"(defines a class Shown; sets answer_1_1 to something other than text in quotes). "
+        f"{plain}",
+        "NOTE c_str_subclass, unit1: answer cells hold code, not just an answer: question 1.1 "
+        f"(defines a class Sly; sets answer_1_1 to something other than text in quotes). "
+        f"{plain}",
+        "NOTE d_input_hook, unit1: answer cells hold code, not just an answer: question 1.1 "
+        f"(runs other code). {plain}",
+        "NOTE e_ast_hook, unit1: answer cells hold code, not just an answer: question 1.1 "
+        f"(imports ast; defines a class NoRaise; runs other code). {plain}",
+        "NOTE f_exits, unit1: answer cells hold code, not just an answer: question 1.1 "
+        f"(imports os; runs other code). {plain}",
+        "NOTE g_edited_check, unit1: the marking cell for question 1.2 has been edited; it "
+        "must stay exactly as it was given to you. Put back from the release with their "
+        "answers kept; their own file is kept as unit1.original.ipynb.",
+        "NOTE h_windows_text, unit1: the box for written answer 1.r1 has text that is not "
+        f"UTF-8 (byte {bad}), as text pasted from an older program often is. "
+        "Read it as Windows text and graded it; check it reads right. Their own file is kept "
+        "as unit1.original.ipynb.",
+        "NOTE d_input_hook, unit1: question 1.1, question 1.2, question 1.3, question 1.4, "
+        "question 1.5, question 1.6, question 1.7, question 1.8 passed in the notebook "
+        "although the answer written there is not right (code changed how the checks ran). "
+        "No mark given for it; look at the answer cell.",
+        "NOTE e_ast_hook, unit1: question 1.1, question 1.2, question 1.3, question 1.4, "
+        "question 1.5, question 1.6, question 1.7, question 1.8 passed in the notebook "
+        "although the answer written there is not right (code changed how the checks ran). "
+        "No mark given for it; look at the answer cell.",
+        "NOTE f_exits, unit1: autograde could not finish this notebook (its code may have "
+        "stopped Python itself). Look at the autograde log above; the learner's file is kept "
+        "in submitted/."]
+    learners, scores = item_scores(course, folder)
+    checks = len(assignment.checks)
+    totals = {x: sum(s.score or 0 for s in scores if s.learner == x and s.kind == "check")
+              for x in learners}
+    assert totals == {"_normal": checks, "a_rigged_eq": checks - 1, "b_rigged_str": checks - 1,
+                      "c_str_subclass": checks - 1, "d_input_hook": 0, "e_ast_hook": 0,
+                      "f_exits": 0, "g_edited_check": checks - 1, "h_windows_text": checks}
+    kept = folder / "autograded" / "h_windows_text" / "unit1" / "unit1.ipynb"
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c
+             for c in nbformat.read(kept, as_version=4).cells}
+    assert cells[reflection].source == "I didn’t argue – I listened."

@@ -2,10 +2,10 @@
 
 It compares the learner's notebook with the released version of the same unit and says, in
 plain words, what would stop it being marked properly: answer, check or reflection cells that
-were deleted, duplicated or changed into another kind of cell, questions not answered yet and
-reflections left empty. With ``--restore`` it writes a repaired copy next to the notebook: the
-released cells put back where they belong, every answer the learner wrote kept. The learner's
-own file is never changed.
+were deleted, duplicated or changed into another kind of cell, marking cells that were edited,
+questions not answered yet and reflections left empty. With ``--restore`` it writes a repaired
+copy next to the notebook: the released cells put back where they belong, every answer the
+learner wrote kept. The learner's own file is never changed.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _grade_id(cell) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
-def _describe(grade_id: str) -> str:
+def describe(grade_id: str) -> str:
     kind, _, rest = grade_id.partition("_")
     number = rest.replace("_", ".")
     if kind == "answer":
@@ -100,14 +100,17 @@ def check_notebook(path: Path, course_root: Path, unit: str | None = None) -> Ch
     important = [g for g in expected if g.split("_")[0] in ("answer", "check", "reflection")]
     for grade_id in important:
         if grade_id not in mine:
-            report.problems.append(f"{_describe(grade_id).capitalize()} has been deleted.")
+            report.problems.append(f"{describe(grade_id).capitalize()} has been deleted.")
         elif counts[grade_id] > 1:
-            report.problems.append(f"{_describe(grade_id).capitalize()} appears "
+            report.problems.append(f"{describe(grade_id).capitalize()} appears "
                                    f"{counts[grade_id]} times; keep only one.")
         elif mine[grade_id].cell_type != expected[grade_id].cell_type:
             was = "a code cell" if expected[grade_id].cell_type == "code" else "a text cell"
-            report.problems.append(f"{_describe(grade_id).capitalize()} has been changed into "
+            report.problems.append(f"{describe(grade_id).capitalize()} has been changed into "
                                    f"another kind of cell; it must be {was}.")
+        elif grade_id.startswith("check_") and mine[grade_id].source != expected[grade_id].source:
+            report.problems.append(f"{describe(grade_id).capitalize()} has been edited; it "
+                                   "must stay exactly as it was given to you.")
     for grade_id in important:
         cell = mine.get(grade_id)
         if cell is None or counts[grade_id] > 1:

@@ -8,20 +8,49 @@ one line for the tutor (learner, unit, what is wrong, what was done) and:
 - a notebook saved under another name is graded as if it had the right name (a copy is made;
   the learner's file stays);
 - extra notebooks are left alone and not graded;
-- deleted, doubled or retyped answer, marking or written-answer cells are put back from the
-  released version with the learner's answers kept; the learner's own file is kept beside it
-  as <unit>.original.ipynb.
+- deleted, doubled or retyped answer, marking or written-answer cells, and edited marking
+  cells, are put back from the released version with the learner's answers kept; the
+  learner's own file is kept beside it as <unit>.original.ipynb;
+- text that is not UTF-8 (often pasted from an older program into a written answer) is read
+  as Windows-1252 and graded, the learner's own file kept;
+- answer cells holding code beyond a plain answer (a class with a rigged ``__eq__``, a ``str``
+  subclass, replaced built-ins or helpers, hooks into the kernel) are named for the tutor.
+  They are marked as usual: the hidden checks accept only plain text, and tutor/marking.py
+  marks each check a second time from the answer as written, outside the kernel.
+
+After autograde, :func:`after` reads the graded copies and adds a line for a cell stopped by
+the time limit, output cut because it was too long, a mark the second marking took away and a
+notebook autograde could not finish.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from ..presubmit import check_notebook, restore
+from ..presubmit import check_notebook, describe, restore
+from .marking import code_beyond_answer
+
+
+def unusual_answer_cells(path: Path) -> str:
+    """'' for ordinary answers; otherwise which answer cells hold code and what it does."""
+    nb = nbformat.read(path, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith("answer_") and cell.cell_type == "code":
+            found = code_beyond_answer(cell.source, grade_id)
+            if found:
+                number = grade_id.removeprefix("answer_").replace("_", ".")
+                parts.append(f"question {number} ({'; '.join(found)})")
+    if not parts:
+        return ""
+    return "answer cells hold code, not just an answer: " + ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -34,6 +63,28 @@ class Finding:
     @property
     def line(self) -> str:
         return f"{self.learner}, {self.unit}: {self.problem}. {self.action}."
+
+
+def _windows_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or bytes([b]).decode("latin-1")
+                   for b in bad), error.end
+
+
+codecs.register_error("workbook-windows", _windows_bytes)
+
+
+def legacy_text(data: bytes) -> str:
+    """A notebook that is not all UTF-8: the UTF-8 parts as they are, each byte that is not
+    UTF-8 read as Windows-1252 (what such text usually is; Latin-1 where that has no letter)."""
+    return data.decode("utf-8", errors="workbook-windows")
+
+
+def cell_at(data: bytes, offset: int) -> str:
+    """Which graded cell holds the byte at ``offset`` of a notebook file (nbformat writes a
+    cell's metadata, with its grade_id, before its source)."""
+    found = re.findall(rb'"grade_id": "([A-Za-z0-9_]+)"', data[:offset])
+    return describe(found[-1].decode("ascii")) if found else "a cell"
 
 
 def prepare(course_dir: Path, unit: str) -> tuple[list[Finding], list[str]]:
@@ -74,13 +125,27 @@ def prepare(course_dir: Path, unit: str) -> tuple[list[Finding], list[str]]:
             note("the notebook file is empty", "Not graded; the file is kept as it was")
             skip.append(learner)
             continue
+        original = folder / f"{unit}.original.ipynb"
+        kept = False
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            note(f"the file is not UTF-8 text (byte {error.start})",
-                 "Not graded; the file is kept as it was")
-            skip.append(learner)
-            continue
+            text = legacy_text(data)
+            try:
+                nbformat.reads(text, as_version=4)
+            except Exception:
+                note(f"the file is not UTF-8 text (byte {error.start})",
+                     "Not graded; the file is kept as it was")
+                skip.append(learner)
+                continue
+            shutil.copy2(expected, original)
+            kept = True
+            expected.write_text(text, encoding="utf-8")
+            data = expected.read_bytes()
+            note(f"{cell_at(data, error.start)} has text that is not UTF-8 (byte "
+                 f"{error.start}), as text pasted from an older program often is",
+                 f"Read it as Windows text and graded it; check it reads right. Their own "
+                 f"file is kept as {original.name}")
         try:
             nbformat.reads(data.decode("utf-8"), as_version=4)
         except Exception:
@@ -94,9 +159,12 @@ def prepare(course_dir: Path, unit: str) -> tuple[list[Finding], list[str]]:
             note(str(error), "Not graded; the file is kept as it was")
             skip.append(learner)
             continue
+        odd = unusual_answer_cells(expected)
+        if odd:
+            note(odd, "Marked as usual: only a plain text answer in quotes can earn a mark")
         if report.problems:
-            original = folder / f"{unit}.original.ipynb"
-            shutil.copy2(expected, original)
+            if not kept:
+                shutil.copy2(expected, original)
             repaired = restore(expected, Path(course_dir), unit)
             repaired.replace(expected)
             for problem in report.problems:
@@ -106,35 +174,49 @@ def prepare(course_dir: Path, unit: str) -> tuple[list[Finding], list[str]]:
     return findings, skip
 
 
-HUGE_OUTPUT = 1_000_000
-"""Characters of output in one graded notebook above which the tutor is told."""
+def _where(grade_id: str) -> str:
+    if grade_id.startswith(("answer_", "check_")):
+        return f"question {grade_id.split('_', 1)[1].replace('_', '.')}"
+    return grade_id or "a cell"
 
 
 def after(course_dir: Path, unit: str, learners: list[str]) -> list[Finding]:
-    """What autograde met in each learner's notebook: cells stopped by the timeout, and very
-    large output. Marks stand as autograde gave them; the tutor is told where to look."""
+    """What autograde met in each learner's notebook (read from autograded/): a cell stopped by
+    the time limit, output cut because it was too long (tutor/marking.py), and a check the
+    kernel passed although the written answer is not right. One line per learner and kind."""
     findings = []
     for learner in learners:
         path = Path(course_dir) / "autograded" / learner / unit / f"{unit}.ipynb"
         if not path.is_file():
+            findings.append(Finding(
+                learner, unit, "autograde could not finish this notebook (its code may have "
+                "stopped Python itself)", "Look at the autograde log above; the learner's "
+                "file is kept in submitted/"))
             continue
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception:
             continue
-        size = 0
+        stopped, cut, crossed = [], 0, []
         for cell in nb.cells:
-            outputs = cell.get("outputs", [])
-            size += sum(len(str(o.get("text", ""))) + len(str(o.get("data", ""))) for o in outputs)
-            if any(o.get("ename") == "CellTimeoutError" for o in outputs):
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "a cell")
-                where = (f"the answer cell for question {grade_id[7:].replace('_', '.')}"
-                         if grade_id.startswith("answer_") else grade_id)
-                findings.append(Finding(
-                    learner, unit, f"{where} ran for longer than the time limit and was stopped",
-                    "It is marked as it stood when stopped; look at it if the mark seems wrong"))
-        if size > HUGE_OUTPUT:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                stopped.append(_where(grade_id))
+            mine = cell.metadata.get("workbook", {})
+            cut += mine.get("output_characters", 0)
+            if mine.get("cross_check"):
+                crossed.append(_where(grade_id))
+        if stopped:
             findings.append(Finding(
-                learner, unit, f"the notebook printed {size / 1_000_000:.1f} million characters "
-                "of output", "It was marked as usual; its feedback page may be slow to open"))
+                learner, unit, f"code for {', '.join(stopped)} ran past the time limit and was "
+                "stopped", "Marked as it stood when stopped; look at it if a mark seems wrong"))
+        if cut:
+            findings.append(Finding(
+                learner, unit, f"the notebook printed {cut:,} characters of output",
+                "Marked as usual; the output was cut short in the graded copy and feedback"))
+        if crossed:
+            findings.append(Finding(
+                learner, unit, f"{', '.join(crossed)} passed in the notebook although the "
+                "answer written there is not right (code changed how the checks ran)",
+                "No mark given for it; look at the answer cell"))
     return findings

@@ -113,11 +113,23 @@ if _right is not True:
 ### END HIDDEN TESTS"""
 
 
+def _fold_and_expected(check: KnowledgeCheck) -> tuple[str, str]:
+    """How an answer is compared: letters in upper case, words in lower case, spaces trimmed."""
+    if check.kind == "letter":
+        return "upper", check.answer.upper()
+    return "lower", check.answer.lower()
+
+
 def hidden_check_source(check: KnowledgeCheck) -> str:
     """The graded cell: only the hidden check, so no error elsewhere can print its lines."""
-    fold = "upper" if check.kind == "letter" else "lower"
-    expected = check.answer.upper() if check.kind == "letter" else check.answer.lower()
+    fold, expected = _fold_and_expected(check)
     return HIDDEN_CHECK.format(var=check.variable, fold=fold, expected=json.dumps(expected))
+
+
+def is_right(check: KnowledgeCheck, value: object) -> bool:
+    """The hidden check's rule in plain Python, for marking outside the learner's kernel."""
+    fold, expected = _fold_and_expected(check)
+    return type(value) is str and getattr(value.strip(), fold)() == expected
 
 
 def reflection_prompt_markdown(reflection: Reflection) -> str:
