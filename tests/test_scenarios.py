@@ -83,5 +83,5 @@ def test_the_player_reaches_an_ending_and_draws_the_mood_chart(course, scenario_
     player = ScenarioPlayer(scenario)
     for choice in best:
         player.choose(choice)
-    assert player.finished and player.chart.value[:4] == b"\x89PNG"
+    assert player.finished and player.chart.png[:4] == b"\x89PNG"
     assert "Mood turn by turn:" in player._ending.value

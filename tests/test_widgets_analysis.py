@@ -46,7 +46,7 @@ def test_a_filled_form_is_complete_with_a_table_and_chart(loaded):
     assert form.check() == () and form.complete
     assert "✓ Complete." in form._findings.value
     assert "<table" in form._table.value and "Refund now" in form._table.value
-    assert form.chart.value[:4] == b"\x89PNG"
+    assert form.chart.png[:4] == b"\x89PNG"
     assert form.recommend_choice.value == "Refund now"
 
 
@@ -109,7 +109,7 @@ def test_the_planner_builds_a_dated_table_and_timeline(tmp_path):
     planner.add_goal("Write clearer notes", "Review my notes weekly", "Team leader",
                      "5/1/2027", "2/2/2027", "Notes need no follow-up questions")
     assert planner.check() == () and planner.complete
-    assert "01 Dec 2026" in planner._table.value and planner.chart.value[:4] == b"\x89PNG"
+    assert "01 Dec 2026" in planner._table.value and planner.chart.png[:4] == b"\x89PNG"
     again = DevelopmentPlanner(ProgressStore(tmp_path), today=TODAY)
     assert again.plan == planner.plan
     again.remove_goal(1)

@@ -57,7 +57,7 @@ def test_an_ending_shows_the_summary_the_path_and_a_chart(scenario):
     assert player.finished and player.at == "resolved"
     assert "The end: Resolved: Refund agreed on the call." in player._ending.value
     assert "Mood turn by turn: 2 → 4 → 7 (out of 10)." in player._ending.value
-    assert player.chart.value[:8] == b"\x89PNG\r\n\x1a\n" and player.chart in player.children
+    assert player.chart.png[:8] == b"\x89PNG\r\n\x1a\n" and player.chart in player.children
     assert player.endings_reached == ["Resolved"]
     with pytest.raises(ValueError, match="the conversation has ended"):
         player.choose(1)

@@ -23,7 +23,7 @@ from ..engine import analysis as engine
 from ..engine import development as plans
 from ..engine.analysis import ACTIONS, FACTORS, Analysis, Finding, FollowUp, OptionPlan
 from ..progress import ProgressStore
-from .common import status_html, styled
+from .common import Chart, status_html, styled
 
 SAVE_VERSION = 1
 LISTS = {"causes": "What caused the problem? (one per line)",
@@ -95,7 +95,8 @@ class AnalysisForm(widgets.VBox):
         self.remove_button = widgets.Button(description="Remove it", icon="trash",
                                             tooltip="Remove the chosen option")
         self.remove_button.on_click(lambda _: self.remove_option(self.remove_choice.value)
-                                    if self.remove_choice.value else None)
+                                    if self.remove_choice.value else self._tell(
+                                        "There is no option to remove yet."))
         self.recommend_choice = widgets.Dropdown(description="I recommend:", style=STYLE,
                                                  options=[])
         self.justification = widgets.Textarea(
@@ -121,7 +122,7 @@ class AnalysisForm(widgets.VBox):
         self._table = widgets.HTML()
         self._findings = widgets.HTML()
         self._status = widgets.HTML()
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.chart = Chart()
 
         heading = (f"<h3>Analyse: {escape(scenario.title)}</h3><p class='wb-meta'>"
                    f"{escape(scenario.customer.name)} · {escape(CHANNEL_NAMES[scenario.channel])}"
@@ -187,9 +188,10 @@ class AnalysisForm(widgets.VBox):
             "authority and your own scores."))
         if self.analysis.options:
             self.chart_png = png(engine.options_chart(self.analysis))
-            self.chart.value = self.chart_png
+            self.chart.show(self.chart_png, "Bar chart of each option's scores for the customer "
+                            "and for the organisation; the table above gives the same scores.")
         self._tell("Checked. " + ("Well done: nothing is missing." if self.complete else
-                                  f"{len(self.findings)} things still to do, listed below."))
+                                  f"{still_to_do(len(self.findings))}, listed below."))
         self._save()
         return self.findings
 
@@ -233,6 +235,8 @@ class AnalysisForm(widgets.VBox):
         self._quiet = True
         try:
             self.remove_choice.options = names
+            if names and self.remove_choice.value not in names:
+                self.remove_choice.value = names[0]  # "Remove it" always has one chosen
             self.recommend_choice.options = [("Choose…", ""), *[(n, n) for n in names]]
             self.recommend_choice.value = (self.analysis.recommended
                                            if self.analysis.recommended in names else "")
@@ -298,6 +302,10 @@ class AnalysisForm(widgets.VBox):
                for part, box in self.lists.items()})
 
 
+def still_to_do(count: int) -> str:
+    return f"{count} thing{'' if count == 1 else 's'} still to do"
+
+
 class DevelopmentPlanner(widgets.VBox):
     """Build a dated development schedule, shown as a table and a timeline."""
 
@@ -331,7 +339,8 @@ class DevelopmentPlanner(widgets.VBox):
         self.remove_button = widgets.Button(description="Remove it", icon="trash",
                                             tooltip="Remove the chosen goal")
         self.remove_button.on_click(lambda _: self.remove_goal(self.remove_choice.value)
-                                    if self.remove_choice.value else None)
+                                    if self.remove_choice.value else self._tell(
+                                        "There is no goal to remove yet."))
         self.check_button = widgets.Button(description="Check my plan", icon="check",
                                            button_style="primary",
                                            tooltip="See what is missing from your plan")
@@ -341,7 +350,7 @@ class DevelopmentPlanner(widgets.VBox):
         self._table = widgets.HTML()
         self._status = widgets.HTML()
         self._findings = widgets.HTML()
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.chart = Chart()
         self.children = (self.area, self.action, self.support, self.start, self.end,
                          self.evidence, self.add_button, self._table,
                          widgets.HBox([self.remove_choice, self.remove_button]),
@@ -373,7 +382,7 @@ class DevelopmentPlanner(widgets.VBox):
             self.findings, "Your plan has enough dated goals, each with a way to know you "
             "have improved."))
         self._tell("Checked. " + ("Well done: your plan is ready." if self.complete else
-                                  f"{len(self.findings)} things still to do, listed below."))
+                                  f"{still_to_do(len(self.findings))}, listed below."))
         return self.findings
 
     def _add_from_controls(self) -> None:
@@ -392,10 +401,13 @@ class DevelopmentPlanner(widgets.VBox):
     def _refresh(self) -> None:
         goals = self.plan.goals
         self.remove_choice.options = [(f"{n}. {g.area}", n) for n, g in enumerate(goals, 1)]
+        if goals and self.remove_choice.value is None:
+            self.remove_choice.value = 1  # "Remove it" always has one chosen
         self._table.value = styled(table_html(plans.plan_table(self.plan))) if goals else ""
         if goals:
             self.chart_png = png(plans.timeline_chart(self.plan))
-            self.chart.value = self.chart_png
+            self.chart.show(self.chart_png, "Timeline of your goals, each from its start date "
+                            "to its finish date; the table above gives the same dates.")
 
     def _tell(self, text: str) -> None:
         self.message = text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -54,3 +55,18 @@ def feedback_html(correct: bool, message: str) -> str:
     mark, css = ("✓ Right", "wb-right") if correct else ("✗ Not quite", "wb-wrong")
     return (f"<div class='wb-feedback {css}'><span class='wb-mark'>{mark}.</span> "
             f"{escape(message)}</div>")
+
+
+class Chart(widgets.HTML):
+    """A PNG chart shown as an ``<img>`` with alternative text, which ipywidgets' Image widget
+    cannot carry (axe-core: image-alt). The PNG itself is kept in :attr:`png`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.png = b""
+
+    def show(self, png: bytes, alt: str) -> None:
+        self.png = png
+        data = base64.b64encode(png).decode("ascii")
+        self.value = (f'<img src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}" '
+                      'style="max-width: 100%; height: auto;">')

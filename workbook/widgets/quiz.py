@@ -3,7 +3,7 @@ wrong, then retry the misses or start a new quiz.
 
 A thin view over :mod:`workbook.engine.quiz`; the same widget runs a unit's question bank, the
 "Inside my authority, or refer?" decisions and "Which law applies?". Every control is a labelled
-ipywidgets control reached with Tab: radio buttons (arrow keys) for single and true-false
+ipywidgets control reached with Tab: radio buttons (Space) for single and true-false
 questions, a tick box per option (Space) for "choose all that apply", and a drop-down per
 situation for matching. Every event has a Python twin: :meth:`QuizActivity.choose`,
 :meth:`check`, :meth:`retry`, :meth:`new_attempt`, :meth:`set_filters`.
@@ -121,6 +121,7 @@ class QuizActivity(widgets.VBox):
         self._notices: list[str] = []
         self._title = self.heading
         self.add_class("wb-quiz")
+        self.add_class(f"wb-{self.activity}")  # e.g. wb-unit4-authority: one name per quiz
 
         self._status = widgets.HTML()
         self._progress = widgets.HTML()
@@ -371,8 +372,9 @@ class QuizActivity(widgets.VBox):
             self._quiet = False
         self._title = self.heading if attempt.attempt == 1 else (
             f"{self.heading}: try these again")
-        self._say("Answer each question, then press “Check my answers”. Use Tab to move, "
-                  "arrow keys or Space to choose.")
+        self._say("Answer each question, then press “Check my answers”. Use Tab to move and "
+                  "Space to choose. On a drop-down list, Space opens it; then use the arrow "
+                  "keys and Enter.")
         self._refresh_buttons()
         parts: list[widgets.Widget] = [self._status]
         if self._filters is not None:

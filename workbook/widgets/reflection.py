@@ -7,14 +7,13 @@ unit's assignment.
 from __future__ import annotations
 
 import time
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 from traitlets import Unicode
 
 from ..progress import ProgressStore
-from .common import styled
+from .common import status_html
 
 
 class LessonReflection(widgets.VBox):
@@ -25,6 +24,7 @@ class LessonReflection(widgets.VBox):
 
     def __init__(self, unit: str, store: ProgressStore | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.add_class("wb-reflection")
         self.activity = f"{unit}-reflection"
         self.store = store
         saved = store.load(self.activity) if store else {}
@@ -63,4 +63,4 @@ class LessonReflection(widgets.VBox):
 
     def _say(self, text: str) -> None:
         self.message = text
-        self._status.value = styled(f"<p class='wb-note' role='status'>{escape(text)}</p>")
+        self._status.value = status_html(text)

@@ -2,7 +2,7 @@
 at the end a summary with the conversation replayed and a chart of the customer's mood.
 
 A thin view over :mod:`workbook.engine.scenario`. Replies are a labelled group of radio buttons
-(Tab, then arrow keys) and a "Say this" button (Enter). The mood meter is a number and words as
+(Tab, then Space) and a "Say this" button (Enter). The mood meter is a number and words as
 well as a bar. Python twins: :meth:`ScenarioPlayer.choose`, :meth:`back`, :meth:`restart`.
 """
 
@@ -27,7 +27,7 @@ from ..content.records import (
 )
 from ..engine.scenario import Walk, advance, back, mood_label, replay, start_walk, summarise
 from ..progress import ProgressStore
-from .common import status_html, styled
+from .common import Chart, status_html, styled
 
 SAVE_VERSION = 1
 QUALITY = {"good": ("✓ Good choice", "wb-right"),
@@ -112,7 +112,7 @@ class ScenarioPlayer(widgets.VBox):
         self._meter = widgets.HTML()
         self._status = widgets.HTML()
         self._ending = widgets.HTML()
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.chart = Chart()
         self.replies = widgets.RadioButtons(
             options=[], value=None, description="Your reply:", tooltip="Choose what you say",
             layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
@@ -201,9 +201,10 @@ class ScenarioPlayer(widgets.VBox):
         if walk.finished:
             self._ending.value = styled(ending_html(walk))
             labels = ["Start", *(str(n) for n in range(1, len(walk.steps) + 1))]
-            self.chart_png = png(mood_chart(walk.moods, labels,
-                                            f"{self.scenario.customer.name}'s mood, turn by turn"))
-            self.chart.value = self.chart_png
+            title = f"{self.scenario.customer.name}'s mood, turn by turn"
+            self.chart_png = png(mood_chart(walk.moods, labels, title))
+            self.chart.show(self.chart_png, f"Line chart of {title}: "
+                            + ", ".join(str(m) for m in walk.moods) + f" out of {MOOD_MAX}.")
             self._tell("The conversation has ended. Read the summary, then go back to try "
                        "another reply, or start again.")
             parts += [self._meter, self._ending, self.chart, self._status,
@@ -214,8 +215,8 @@ class ScenarioPlayer(widgets.VBox):
             self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
                                     for i, c in enumerate(walk.node.choices)]
             self.replies.value = None
-            self._tell("Choose your reply, then press “Say this”. Use Tab to move and the "
-                       "arrow keys to choose.")
+            self._tell("Choose your reply, then press “Say this”. Use Tab to move and "
+                       "Space to choose.")
             parts += [self._turn, self._meter, self.replies, self._status,
                       widgets.HBox([self.say_button, self.back_button, self.restart_button])]
         self.children = tuple(parts)

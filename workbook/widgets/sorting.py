@@ -1,7 +1,7 @@
 """The sorting activity: choose assertive, aggressive or passive for each line, then check.
 
 A thin view over :mod:`workbook.engine.sorting`. Each line has a labelled group of radio buttons
-(Tab to reach it, arrow keys to choose), so nothing depends on dragging. Every event has a
+(Tab to reach each choice, Space to choose), so nothing depends on dragging. Every event has a
 Python twin: :meth:`SortingActivity.select`, :meth:`check`, :meth:`retry`, :meth:`new_round`.
 """
 
@@ -84,7 +84,7 @@ class SortingActivity(widgets.VBox):
 
     def select(self, item: str | int, category: str | None) -> None:
         """Choose a category for a line, by statement id or by its 1-based line number.
-        The twin of clicking (or arrowing to) a radio button."""
+        The twin of clicking (or pressing Space on) a radio button."""
         statement_id = self._resolve(item)
         require_category(category)
         self._radios[statement_id].value = category

@@ -1,0 +1,433 @@
+"""Every activity works in JupyterLab in a real browser, by mouse and by keyboard alone, with
+no serious or critical axe-core findings in what the workbook renders.
+
+JupyterLab runs on 127.0.0.1 with a token in a temporary copy of the course; Playwright drives
+Debian's Chromium (/usr/bin/chromium). Each lesson is opened and run top to bottom. Each
+activity is then completed once with the mouse and once with the keyboard only (Tab, Space,
+Enter, arrow keys inside an open drop-down; focus starts on its first control), and the
+feedback on screen is checked.
+Screenshots go to test-artifacts/browser/ (not committed); with WORKBOOK_DOCS_SCREENSHOTS=1 a
+few are also copied into docs/screenshots/ for the README. A summary table (mouse, keyboard,
+axe counts ours / JupyterLab's) is written to test-artifacts/browser/summary.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests.browser_harness import (
+    ARTEFACTS,
+    CHROMIUM,
+    axe,
+    copy_course,
+    error_outputs,
+    keyboard_fill,
+    open_notebook,
+    overflows,
+    start_lab,
+    stop_lab,
+)
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; .ci/run installs Debian's "
+    "chromium package")]
+
+DOCS = ROOT / "docs" / "screenshots"
+SUMMARY: dict[str, dict] = {}
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    work = tmp_path_factory.mktemp("lab")
+    root = copy_course(ROOT, work / "course")
+    server = start_lab(root, work)
+    yield server
+    stop_lab(server)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(work / "lab.log", ARTEFACTS / "lab.log")
+    (ARTEFACTS / "summary.json").write_text(json.dumps(SUMMARY, indent=2))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--lang=en-GB"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
+    lab.shut_down_kernels()
+
+
+def shot(page, selector: str, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTEFACTS / f"{name}.png"
+    page.locator(selector).first.screenshot(path=str(target))
+    if os.environ.get("WORKBOOK_DOCS_SCREENSHOTS") and name in DOCS_SHOTS:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(target, DOCS / f"{name}.png")
+
+
+DOCS_SHOTS = {"sorting-mouse", "quiz-mouse", "scenario-mouse", "analysis-mouse"}
+
+
+def status(page, selector: str) -> str:
+    return page.locator(f"{selector} .wb-status").last.inner_text()
+
+
+def click_button(page, selector: str, name: str) -> None:
+    page.locator(f"{selector} button", has_text=name).first.click()
+
+
+def press_button_by_keyboard(page, selector: str, name: str) -> None:
+    """Reach a button with Tab from the activity's first control and press it with Enter."""
+    page.locator(f"{selector} :is(input, select, textarea, button)").first.focus()
+    for _ in range(300):
+        text = page.evaluate("() => document.activeElement?.innerText?.trim() || ''")
+        if text == name:
+            page.keyboard.press("Enter")
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+# ---------------------------------------------------------------- the activities
+
+def mouse_choose_all(page, selector: str) -> None:
+    """Answer every radio group, tick-box group and matching drop-down with the mouse."""
+    for box in page.locator(f"{selector} .widget-radio-box").all():
+        if box.locator("input:checked").count() == 0:
+            box.locator("label").first.click()
+    for group in page.locator(f"{selector} .widget-vbox:has(> .widget-checkbox)").all():
+        if group.locator("input:checked").count() == 0:
+            group.locator(".widget-checkbox input").first.click()
+    for select in page.locator(f"{selector} select").all():
+        first = select.evaluate("s => s.options[0]?.text || ''")
+        if first == "Choose…" and select.input_value() in ("", "0"):
+            select.select_option(index=1)
+
+
+def wait_status(page, selector: str, pattern: str) -> str:
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(
+            """([selector, pattern]) => Array.from(document.querySelectorAll(
+               selector + ' .wb-status')).some(el => new RegExp(pattern).test(el.innerText))""",
+            arg=[selector, pattern], timeout=20_000)
+    except Timeout:
+        shown = page.locator(f"{selector} .wb-status").all_inner_texts()
+        raise AssertionError(f"waited for {pattern!r}; the activity says {shown}; it shows: "
+                             f"{page.locator(selector).first.inner_text()[-800:]}") from None
+    return status(page, selector)
+
+
+def checked_round(page, selector: str, pattern: str) -> None:
+    text = wait_status(page, selector, pattern)
+    feedback = page.locator(f"{selector} .wb-feedback").all_inner_texts()
+    assert feedback, f"no feedback shown after: {text}"
+    assert all(f.startswith(("✓ Right", "✗ Not quite")) for f in feedback), feedback
+
+
+@dataclass
+class Activity:
+    name: str
+    notebook: str
+    selector: str
+    mouse: Callable
+    keyboard: Callable
+
+
+def sorting_mouse(page, sel):
+    mouse_choose_all(page, sel)
+    click_button(page, sel, "Check my answers")
+    checked_round(page, sel, r"You sorted (all \d+|\d+ out of \d+)")
+
+
+def sorting_keyboard(page, sel):
+    press_button_by_keyboard(page, sel, "New round")
+    wait_status(page, sel, "Choose assertive")
+    keyboard_fill(page, sel, "Check my answers")
+    checked_round(page, sel, r"You sorted (all \d+|\d+ out of \d+)")
+
+
+def quiz_mouse(page, sel):
+    mouse_choose_all(page, sel)
+    click_button(page, sel, "Check my answers")
+    checked_round(page, sel, r"You got (all \d+|\d+ out of \d+)")
+
+
+def quiz_keyboard(page, sel):
+    press_button_by_keyboard(page, sel, "New quiz")
+    wait_status(page, sel, "Answer each question")
+    keyboard_fill(page, sel, "Check my answers")
+    checked_round(page, sel, r"You got (all \d+|\d+ out of \d+)")
+
+
+def scenario_mouse(page, sel):
+    for _ in range(12):
+        if page.locator(f"{sel} .widget-radio-box").count() == 0:
+            break
+        page.locator(f"{sel} .widget-radio-box label").first.click()
+        click_button(page, sel, "Say this")
+        page.wait_for_timeout(300)
+    wait_status(page, sel, "The conversation has ended")
+    assert "The end:" in page.locator(sel).inner_text()
+
+
+def scenario_keyboard(page, sel):
+    press_button_by_keyboard(page, sel, "Start again")
+    wait_status(page, sel, "Choose your reply")
+    for _ in range(12):
+        if page.locator(f"{sel} .widget-radio-box").count() == 0:
+            break
+        before = page.locator(sel).inner_text()
+        keyboard_fill(page, sel, "Say this")
+        page.wait_for_function("([s, b]) => document.querySelector(s).innerText !== b",
+                               arg=[sel, before], timeout=10_000)
+    wait_status(page, sel, "The conversation has ended")
+    assert "The end:" in page.locator(sel).inner_text()
+
+
+REPLY = ("I'm sorry your parcel has not arrived, Mrs Okafor. I will check with the courier "
+         "today and call you back by 4pm with what I find out.")
+
+
+def reply_mouse(page, sel):
+    page.locator(f"{sel} textarea").first.fill(REPLY)
+    click_button(page, sel, "Check my reply")
+    page.wait_for_function("s => document.querySelector(s + ' .wb-feedback, ' + s + ' li')",
+                           arg=sel, timeout=20_000)
+    assert "Nothing to check yet" not in status(page, sel)
+
+
+def reply_keyboard(page, sel):
+    keyboard_fill(page, sel, "Check my reply", texts={"Your better reply": REPLY})
+    page.wait_for_timeout(500)
+    assert "Nothing to check yet" not in status(page, sel)
+
+
+def reflection_mouse(page, sel):
+    page.locator(f"{sel} textarea").first.fill("I kept calm and listened before I answered.")
+    click_button(page, sel, "Save my reflection")
+    wait_status(page, sel, r"Saved at \d\d:\d\d\. \(8 words\)")
+
+
+def reflection_keyboard(page, sel):
+    keyboard_fill(page, sel, "Save my reflection",
+                  texts={"Your reflection": "Next time I will ask more questions first."})
+    wait_status(page, sel, r"Saved at \d\d:\d\d\. \(8 words\)")
+
+
+def added(page, sel: str, name: str, field: str) -> None:
+    """Wait for "Added “name”" and for the form to clear the field, so the next entry is not
+    typed into a box the kernel is about to empty."""
+    wait_status(page, sel, f"Added “{re.escape(name)}”")
+    page.wait_for_function(
+        """([sel, field]) => Array.from(document.querySelectorAll(sel + ' .widget-inline-hbox'))
+           .some(box => box.querySelector('label')?.innerText.startsWith(field)
+                 && box.querySelector('input').value === '')""", arg=[sel, field],
+        timeout=20_000)
+
+
+GOALS = [("Staying calm on the phone", "Practise the calm script with my manager",
+          "My team leader", "2027-01-11", "2027-02-12", "Fewer calls passed to my manager"),
+         ("Writing clear emails", "Use the email checklist before sending", "A colleague",
+          "2027-01-18", "2027-03-01", "Fewer follow-up questions from customers"),
+         ("Knowing the refund policy", "Read the policy and quiz myself", "The staff handbook",
+          "2027-02-01", "2027-02-28", "I answer refund questions without checking")]
+GOAL_LABELS = ("What I want to get better at", "How I will do it", "Who or what will help",
+               "Start", "Finish by", "How I will know I have improved")
+
+
+def planner_mouse(page, sel):
+    for goal in GOALS:
+        for label, value in zip(GOAL_LABELS, goal, strict=True):
+            page.locator(f"{sel} .widget-inline-hbox", has=page.locator(
+                "label", has_text=re.compile("^" + re.escape(label)))).locator(
+                "input").first.fill(value)
+        click_button(page, sel, "Add this goal")
+        added(page, sel, goal[0], "How I will know I have improved")
+    click_button(page, sel, "Check my plan")
+    wait_status(page, sel, "Well done: your plan is ready")
+
+
+def planner_keyboard(page, sel):
+    # Remove the mouse's goals with the keyboard, then add three again by keyboard alone.
+    for _ in GOALS:
+        press_button_by_keyboard(page, sel, "Remove it")
+        wait_status(page, sel, "Removed goal")
+    for goal in GOALS:
+        texts = dict(zip(GOAL_LABELS, goal, strict=True))
+        keyboard_fill(page, sel, "Add this goal", texts=texts)
+        added(page, sel, goal[0], "How I will know I have improved")
+    press_button_by_keyboard(page, sel, "Check my plan")
+    wait_status(page, sel, "Well done: your plan is ready")
+
+
+ANALYSIS_LISTS = {
+    "Causes": "The sofa did not arrive on the day promised",
+    "Signs": "She sounds upset and speaks quickly",
+    "Information": "Order number, delivery date, what the driver recorded",
+    "Needs": "A new date she can trust and to feel listened to",
+}
+
+
+def fill_field(page, sel, label, value):
+    page.locator(f"{sel} .widget-inline-hbox", has=page.locator(
+        "label", has_text=re.compile("^" + re.escape(label)))).locator(
+        "input, textarea").first.fill(value)
+
+
+def analysis_mouse(page, sel):
+    labels = page.locator(f"{sel} .widget-textarea label").all_inner_texts()
+    for label in labels[:4]:
+        fill_field(page, sel, label, ANALYSIS_LISTS.get(label.split()[0].rstrip(":,"),
+                                                        "Written down carefully"))
+    for name in ("Re-book delivery this week", "Refund the delivery charge"):
+        fill_field(page, sel, "Option name", name)
+        for select in page.locator(f"{sel} select").all():
+            if select.evaluate("s => s.options[0]?.text || ''") == "–":
+                select.select_option(index=4)
+        click_button(page, sel, "Add this option")
+        added(page, sel, name, "Option name")
+    page.locator(f"{sel} .widget-dropdown", has=page.locator(
+        "label", has_text="I recommend")).locator("select").select_option(index=1)
+    fill_field(page, sel, "Why it is fair", "It puts the delivery right fast and costs little.")
+    fill_field(page, sel, "Follow-up: what you will check", "That the sofa arrived")
+    fill_field(page, sel, "Who will do it", "Me")
+    fill_field(page, sel, "When", "2027-01-15")
+    fill_field(page, sel, "How you will contact", "Phone call")
+    click_button(page, sel, "Check my analysis")
+    wait_status(page, sel, r"^Checked\.")
+
+
+def analysis_keyboard(page, sel):
+    press_button_by_keyboard(page, sel, "Remove it")
+    wait_status(page, sel, "Removed")
+    keyboard_fill(page, sel, "Add this option", texts={"Option name": "Deliver on Saturday"})
+    added(page, sel, "Deliver on Saturday", "Option name")
+    press_button_by_keyboard(page, sel, "Check my analysis")
+    wait_status(page, sel, r"^Checked\.")
+
+
+ACTIVITIES = [
+    Activity("sorting", "02_assertive_aggressive_passive.ipynb", ".wb-sorting",
+             sorting_mouse, sorting_keyboard),
+    Activity("quiz", "01_recognising_challenging_customers.ipynb", ".wb-unit1-quiz",
+             quiz_mouse, quiz_keyboard),
+    Activity("authority quiz", "04_policy_authority_escalation.ipynb", ".wb-unit4-authority",
+             quiz_mouse, quiz_keyboard),
+    Activity("law quiz", "05_law_and_ethics.ipynb", ".wb-unit5-law-match",
+             quiz_mouse, quiz_keyboard),
+    Activity("scenario player", "01_recognising_challenging_customers.ipynb", ".wb-scenario",
+             scenario_mouse, scenario_keyboard),
+    Activity("reply rewriter", "03_listening_questioning_calming.ipynb", ".wb-rewrite",
+             reply_mouse, reply_keyboard),
+    Activity("options balance", "06_solving_and_balancing.ipynb", ".wb-analysis",
+             analysis_mouse, analysis_keyboard),
+    Activity("development schedule", "08_scenarios_and_reflection.ipynb", ".wb-planner",
+             planner_mouse, planner_keyboard),
+    Activity("lesson reflection", "02_assertive_aggressive_passive.ipynb", ".wb-reflection",
+             reflection_mouse, reflection_keyboard),
+]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_each_lesson_runs_top_to_bottom_in_the_browser(lab, page, notebook):
+    seconds = open_notebook(page, lab, f"notebooks/{notebook}")
+    assert error_outputs(page) == []
+    SUMMARY.setdefault("lessons", {})[notebook] = {"seconds to open and run": round(seconds, 1)}
+    ours = [v for v in axe(page, ".jp-OutputArea") if v["targets"]]
+    everything = axe(page)
+    SUMMARY["lessons"][notebook].update(
+        axe_ours=sum(len(v["targets"]) for v in ours),
+        axe_jupyterlab=sum(len(v["targets"]) for v in everything)
+        - sum(len(v["targets"]) for v in ours))
+    assert ours == [], ours
+
+
+@pytest.mark.parametrize("activity", ACTIVITIES, ids=[a.name for a in ACTIVITIES])
+def test_each_activity_by_mouse_then_keyboard(lab, page, activity):
+    open_notebook(page, lab, f"notebooks/{activity.notebook}")
+    sel = activity.selector
+    page.locator(sel).first.scroll_into_view_if_needed()
+    start = time.monotonic()
+    activity.mouse(page, sel)
+    shot(page, sel, f"{activity.name.replace(' ', '-')}-mouse")
+    activity.keyboard(page, sel)
+    shot(page, sel, f"{activity.name.replace(' ', '-')}-keyboard")
+    violations = axe(page, sel)
+    everything = axe(page)
+    SUMMARY.setdefault("activities", {})[activity.name] = {
+        "mouse": "pass", "keyboard": "pass", "seconds": round(time.monotonic() - start, 1),
+        "axe_ours": sum(len(v["targets"]) for v in violations),
+        "axe_jupyterlab": sum(len(v["targets"]) for v in everything)
+        - sum(len(v["targets"]) for v in violations)}
+    assert violations == [], violations
+
+
+@pytest.mark.parametrize("activity", ACTIVITIES, ids=[a.name for a in ACTIVITIES])
+def test_each_activity_fits_narrow_output_and_200_percent_zoom(lab, browser, activity):
+    """Output 320 CSS pixels wide (WCAG reflow), and the page at 200% zoom (a 1280-pixel screen
+    is then 640 CSS pixels wide): nothing in an activity needs scrolling sideways."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        open_notebook(page, lab, f"notebooks/{activity.notebook}")
+        page.add_style_tag(content=".jp-OutputArea-output { width: 320px !important; "
+                                   "max-width: 320px !important; flex: none !important; }")
+        page.wait_for_timeout(300)
+        found = overflows(page, activity.selector)
+        assert found == [], f"320 px wide output: {found}"
+        page.add_style_tag(content=".jp-OutputArea-output { width: auto !important; "
+                                   "max-width: none !important; flex: 1 1 auto !important; }")
+        page.set_viewport_size({"width": 640, "height": 450})
+        page.wait_for_timeout(500)
+        found = overflows(page, activity.selector)
+        assert found == [], f"200% zoom: {found}"
+    finally:
+        context.close()
+        lab.shut_down_kernels()
+
+
+def test_a_learner_types_answers_into_a_released_knowledge_check(lab, page):
+    open_notebook(page, lab, "release/unit1/unit1.ipynb", run=False)
+
+    def answer(variable: str, text: str) -> str:
+        cell = page.locator(".jp-CodeCell", has=page.locator(
+            ".cm-content", has_text=f'{variable} = ""')).first
+        cell.locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.type(f'{variable} = "{text}"')
+        page.keyboard.press("Shift+Enter")  # runs the answer cell, moves to the visible check
+        page.keyboard.press("Shift+Enter")  # runs the visible check
+        check = page.locator(".jp-CodeCell", has=page.locator(
+            ".cm-content", has_text=f'"{variable}"')).first
+        check.locator(".jp-OutputArea-output").first.wait_for(timeout=30_000)
+        return check.locator(".jp-OutputArea-output").first.inner_text()
+
+    assert answer("answer_1_1", "confused").startswith(
+        '✓ Your answer "confused" is in the right form.')
+    assert answer("answer_1_2", "maybe").startswith(
+        '✗ Check your answer: "maybe" is not one of the choices.')
+    assert error_outputs(page) == []
