@@ -257,7 +257,7 @@ def keyboard_fill(page, selector: str, finish: str, texts: dict[str, str] | None
                     text = date_keys(order, text)
                 else:
                     page.keyboard.press("Control+a")  # replace what the box held
-                page.keyboard.type(text)
+                page.keyboard.type(text, delay=15)
                 keys.append(f"type {text!r}")
                 continue
         elif info["tag"] == "button" and info["text"] == finish:
