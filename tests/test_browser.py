@@ -191,15 +191,27 @@ def quiz_keyboard(page, sel):
     checked_round(page, sel, r"You got (all \d+|\d+ out of \d+)")
 
 
+NEXT_TURN = """([s, before]) => { const root = document.querySelector(s);
+  if (root.innerText.includes('The end:')) return true;
+  const box = root.querySelector('.widget-radio-box');
+  const say = Array.from(root.querySelectorAll('button'))
+    .some(b => b.innerText.trim() === 'Say this');
+  return !!box && say && box.innerText !== before; }"""
+
+
+def replies(page, sel) -> str:
+    box = page.locator(f"{sel} .widget-radio-box")
+    return box.first.inner_text() if box.count() else ""
+
+
 def scenario_mouse(page, sel):
     for _ in range(12):
-        if page.locator(f"{sel} .widget-radio-box").count() == 0:
+        if "The end:" in page.locator(sel).inner_text():
             break
-        before = page.locator(sel).inner_text()
+        before = replies(page, sel)
         page.locator(f"{sel} .widget-radio-box label").first.click()
         click_button(page, sel, "Say this")
-        page.wait_for_function("([s, b]) => document.querySelector(s).innerText !== b",
-                               arg=[sel, before], timeout=20_000)
+        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=20_000)
     wait_status(page, sel, "The conversation has ended")
     assert "The end:" in page.locator(sel).inner_text()
 
@@ -207,13 +219,13 @@ def scenario_mouse(page, sel):
 def scenario_keyboard(page, sel):
     press_button_by_keyboard(page, sel, "Start again")
     wait_status(page, sel, "Choose your reply")
+    page.wait_for_function(NEXT_TURN, arg=[sel, ""], timeout=20_000)
     for _ in range(12):
-        if page.locator(f"{sel} .widget-radio-box").count() == 0:
+        if "The end:" in page.locator(sel).inner_text():
             break
-        before = page.locator(sel).inner_text()
+        before = replies(page, sel)
         keyboard_fill(page, sel, "Say this")
-        page.wait_for_function("([s, b]) => document.querySelector(s).innerText !== b",
-                               arg=[sel, before], timeout=10_000)
+        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=20_000)
     wait_status(page, sel, "The conversation has ended")
     assert "The end:" in page.locator(sel).inner_text()
 

@@ -179,6 +179,12 @@ def hub(request, accounts):
     exchange = shared / "exchange"
     exchange.mkdir()
     exchange.chmod(0o1777)  # deploy/README.md: install -d -m 1777 /srv/nbgrader/exchange
+    # The lessons, where every account can read them: the hub environment may hold a plain
+    # (not editable) install of the workbook, which has no notebooks/ beside it.
+    lessons = shared / "lessons"
+    shutil.copytree(ROOT / "notebooks", lessons)
+    for path in (lessons, *lessons.iterdir()):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
     port, hub_port, api_port = free_port(), free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
@@ -196,6 +202,7 @@ def hub(request, accounts):
         "WORKBOOK_EXCHANGE": str(exchange),
         "WORKBOOK_HUB_STATE": str(state),
         "WORKBOOK_HUB_URL": url,
+        "WORKBOOK_LESSONS": str(lessons),
     }
     log = open(state / "hub.log", "w")  # noqa: SIM115 - closed by the finalizer
     process = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(test_config)],
