@@ -83,3 +83,17 @@ def test_import_workbook_is_light():
             "'nbformat', 'jsonschema', 'yaml') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_activity_without_a_chart_does_not_import_matplotlib(tmp_path):
+    """matplotlib is imported by the first chart, not by a lesson's first activity (it was most
+    of that activity's start-up; benchmarks/learner_startup.py)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, workbook; workbook.sort_activity('unit2'); "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "WORKBOOK_PROGRESS_DIR": str(tmp_path)})
+    assert out.stdout.strip() == "False"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Line and marker styles differ as well as colours, so the chart reads in greyscale.
 INK = "#1a1a1a"
@@ -16,7 +17,11 @@ INK = "#1a1a1a"
 
 def new_figure(width: float, height: float) -> Figure:
     """A figure drawn off-screen. Not pyplot: nothing is shown by itself, no backend is changed
-    for the learner's kernel, and no figure is left open."""
+    for the learner's kernel, and no figure is left open. matplotlib is imported here, on the
+    first chart, not when a lesson imports the widgets (it costs most of a widget's start)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
     return figure

@@ -90,9 +90,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import build_coverage, coverage_table
 
     coverage = build_coverage(course)
-    table = coverage_table(coverage, course)
-    if args.csv:
-        table.to_csv(args.csv)
+    if args.csv:  # pandas only when a CSV is asked for: it is slow to import
+        coverage_table(coverage, course).to_csv(args.csv)
         print(f"Wrote {args.csv}")
     else:
         print("\n".join(coverage_lines(coverage, course)))
@@ -539,6 +538,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and not getattr(args, "passes_options", False):
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.jupyter_args = extra
+    # jsonschema (which nbformat and nbgrader import) compiles about 40 IRI grammars with lark
+    # when the optional rfc3987_syntax is installed: a second or more of every tutor command's
+    # start (benchmarks/README.md). No schema these commands use has an "iri" format, so they do
+    # without that one format checker.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # nbgrader runs `alembic` by name when it creates a gradebook: put this environment's
     # scripts first on PATH, so tutor commands work even when it was never "activated".
     scripts = str(Path(sys.executable).parent)

@@ -10,12 +10,11 @@ every criterion being both.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
 
 from .content.records import Course
 
@@ -76,22 +75,29 @@ def activity_criteria(course: Course, source: str) -> tuple[str, list[str]]:
     return call, []
 
 
+def _cells(path: Path) -> list[tuple[str, str, dict]]:
+    """A lesson's cells as (type, source, metadata), read as plain JSON: importing nbformat
+    imports jsonschema, which took most of this command's start-up (benchmarks/README.md)."""
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    return [(c.get("cell_type", ""), "".join(c.get("source", "")), c.get("metadata", {}))
+            for c in cells]
+
+
 def build_coverage(course: Course) -> Coverage:
     taught: dict[str, list[str]] = defaultdict(list)
     assessed: dict[str, list[str]] = defaultdict(list)
     for unit in course.units:
         path = Path(course.root) / unit.lesson
         if path.is_file():
-            nb = nbformat.read(path, as_version=4)
             heading = unit.title
-            for cell in nb.cells:
-                if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-                    heading = _heading(cell.source)
-                tagged = cell.metadata.get("workbook", {}).get("criteria", [])
+            for kind, source, metadata in _cells(path):
+                if kind == "markdown" and source.lstrip().startswith("#"):
+                    heading = _heading(source)
+                tagged = metadata.get("workbook", {}).get("criteria", [])
                 for criterion in tagged:
                     taught[criterion].append(f"{unit.id} lesson: {heading}")
-                if cell.cell_type == "code":
-                    name, from_data = activity_criteria(course, cell.source)
+                if kind == "code":
+                    name, from_data = activity_criteria(course, source)
                     for criterion in from_data:
                         taught[criterion].append(f"{unit.id} lesson activity: {name}")
         assignment = course.assignments.get(unit.assignment)

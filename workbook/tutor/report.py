@@ -213,8 +213,11 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
             items.to_html(index=False), "</body></html>"]
     out.mkdir(parents=True, exist_ok=True)
     (out / "cohort.html").write_text("\n".join(html), encoding="utf-8")
+    by_learner: dict[str, list[ItemScore]] = defaultdict(list)
+    for score in scores:  # each pack then reads its own scores, not the whole cohort's
+        by_learner[score.learner].append(score)
     for learner in learners:
-        evidence_pack(course, learner, evidence, scores, out / "learners",
+        evidence_pack(course, learner, evidence, by_learner[learner], out / "learners",
                       (reflections or {}).get(learner))
     return figures
 
