@@ -613,3 +613,21 @@ def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, cou
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c
              for c in nbformat.read(kept, as_version=4).cells}
     assert cells[reflection].source == "I didn’t argue – I listened."
+
+
+def test_a_run_that_graded_nobody_is_a_failure_even_when_nbgrader_names_the_learner(tmp_path):
+    from workbook.tutor.run import StepResult, _graded_what_it_could
+
+    line = ("[AutogradeApp | ERROR] There was an error processing assignment 'unit1' for "
+            "student '{}'")
+    graded = tmp_path / "autograded" / "amara" / "unit1"
+    graded.mkdir(parents=True)
+    (graded / "unit1.ipynb").write_text("{}")
+    both = StepResult("autograde unit1", False, 1.0, line.format("ben"))
+    assert _graded_what_it_could(both, tmp_path, "unit1", ["amara", "ben"]).ok
+    # One learner per process (--jobs 2): nbgrader failed for the only learner, so nothing was
+    # graded (a locked gradebook, say) and the step must stay failed.
+    alone = StepResult("autograde unit1 for ben", False, 1.0, line.format("ben"))
+    assert not _graded_what_it_could(alone, tmp_path, "unit1", ["ben"]).ok
+    unnamed = StepResult("autograde unit1", False, 1.0, "database is locked")
+    assert not _graded_what_it_could(unnamed, tmp_path, "unit1", ["amara", "ben"]).ok

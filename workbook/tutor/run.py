@@ -82,7 +82,9 @@ def _graded_what_it_could(result: StepResult, course_dir: Path, unit: str,
     failed = set(_LEARNER_FAILED.findall(result.output))
     finished = {x for x in learners
                 if (course_dir / "autograded" / x / unit / f"{unit}.ipynb").is_file()}
-    if failed and failed.isdisjoint(finished) and failed | finished == set(learners):
+    # Only when someone was graded: a run (or a one-learner --jobs step) that graded nobody
+    # has failed, whatever the reason (a locked gradebook, a broken set-up), and must say so.
+    if failed and finished and failed.isdisjoint(finished) and failed | finished == set(learners):
         return replace(result, ok=True)
     return result
 
