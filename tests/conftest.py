@@ -55,6 +55,18 @@ def nbgrader(course_dir: Path, *args: str, timeout: int = 600) -> subprocess.Com
     return result
 
 
+def fresh_unit1(generated_course: Path, tmp_path: Path):
+    """A copy of the generated course with no submissions or grades and unit 1 released
+    afresh, for a test that hands in its own notebooks; returns (folder, released notebook)."""
+    import nbformat
+
+    folder = tmp_path / "course"
+    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db"))
+    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    return folder, nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
+
+
 @pytest.fixture(scope="session")
 def generated_course(tmp_path_factory):
     """One temporary course folder with every unit's release/ generated, shared by the

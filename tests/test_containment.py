@@ -3,12 +3,10 @@ write outside its working copy and has no network (bubblewrap; nbgrader runs for
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 import pytest
 
-from tests.conftest import nbgrader
+from tests.conftest import fresh_unit1
 from workbook import cli
 from workbook.tutor.contain import containment_available, sandbox_args
 from workbook.tutor.simulate import fill, right_answers
@@ -41,12 +39,8 @@ print("PROBE", found)
 @pytest.mark.slow
 def test_hostile_reads_writes_and_connections_fail_under_autograde(generated_course, course,
                                                                   tmp_path, capsys):
-    folder = tmp_path / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db"))
-    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    folder, released = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
-    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
     other = folder / "submitted" / "ben" / "unit1"
     other.mkdir(parents=True)
     nbformat.write(fill(released, right_answers(assignment)), other / "unit1.ipynb")

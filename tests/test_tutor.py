@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from tests.conftest import nbgrader
+from tests.conftest import fresh_unit1, nbgrader
 from workbook import cli
 from workbook.tutor.cohort import RosterError, gradebook_url, item_scores, read_roster
 from workbook.tutor.simulate import fill, right_answers, wrong_answers
@@ -343,12 +343,8 @@ def test_a_killed_autograde_leaves_the_gradebook_whole_and_a_rerun_finishes(
 
     from tests.conftest import BIN
 
-    folder = tmp_path / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db"))
-    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    folder, released = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
-    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
     learners = [f"learner{n}" for n in range(1, 7)]
     for learner in learners:
         target = folder / "submitted" / learner / "unit1"
@@ -376,12 +372,8 @@ def test_a_killed_autograde_leaves_the_gradebook_whole_and_a_rerun_finishes(
 def test_bad_submissions_get_one_line_each_and_everyone_else_is_graded(generated_course,
                                                                       course, tmp_path,
                                                                       capsys):
-    folder = tmp_path / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db"))
-    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    folder, released = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
-    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
     right = fill(released, right_answers(assignment))
 
     def submit(learner, name="unit1.ipynb", content=None, nb=None):
@@ -459,12 +451,8 @@ def test_bad_submissions_get_one_line_each_and_everyone_else_is_graded(generated
 @pytest.mark.slow
 def test_a_timed_out_or_noisy_notebook_is_reported_and_others_graded(generated_course, course,
                                                                      tmp_path, capsys):
-    folder = tmp_path / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db"))
-    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    folder, released = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
-    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
     first = assignment.checks[0]
     answers = {"a_normal": right_answers(assignment),
                "b_loop": {**right_answers(assignment), first.variable:
@@ -533,12 +521,8 @@ os._exit(0)''',
 @pytest.mark.slow
 def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, course, tmp_path,
                                                           capsys):
-    folder = tmp_path / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db"))
-    nbgrader(folder, "generate_assignment", "unit1", "--force")
+    folder, released = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
-    released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
     right, wrong = right_answers(assignment), wrong_answers(assignment)
     first = assignment.checks[0]
     reflection = assignment.reflections[0].grade_id
