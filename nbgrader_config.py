@@ -41,9 +41,17 @@ c.Execute.timeout = 15
 # outside its own working copy, and source/, the gradebook and other learners' work hidden.
 # Without bwrap (e.g. a learner's own laptop) it runs as before. See workbook/tutor/contain.py.
 c.Execute.kernel_manager_class = "workbook.tutor.contain.ContainedKernelManager"
-# nbgrader's own steps, plus two of ours (workbook/tutor/marking.py): every knowledge check is
+# nbgrader's own steps, plus ours (workbook/tutor/marking.py): every knowledge check is
 # marked a second time from the answer as written, outside the learner's kernel, so code that
-# rewires the kernel cannot earn a mark; and any cell's output is cut to 20,000 characters.
+# rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; and
+# the cells' nbgrader metadata is checked by nbgrader's rules with the schema compiled once.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "workbook.tutor.marking.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
@@ -52,7 +60,7 @@ c.Autograde.autograde_preprocessors = [
     "workbook.tutor.marking.LimitOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "workbook.tutor.marking.CheckCellMetadata",
 ]
 c.CrossCheck.course_root = str(ROOT)
 

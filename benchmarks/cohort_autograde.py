@@ -6,11 +6,14 @@ contender, so each starts from the same gradebook and the same submissions, and 
 one process's lifetime:
 
 - ``nbgrader``: ``nbgrader autograde UNIT --force`` for each unit in turn (the baseline);
-- ``workbook``: ``workbook autograde UNIT`` (checks submissions, then one nbgrader run);
-- ``workbook --jobs 2``: one ``nbgrader autograde --student`` process per learner, two at once.
+- ``workbook``: ``workbook autograde UNIT`` as a tutor types it (checks submissions, then
+  worker processes, one per core, that keep nbgrader loaded and start each kernel ahead of
+  need: tutor/grader.py, tutor/pool.py);
+- ``workbook --jobs 1`` (with ``--jobs1``): the same with one worker, to show what the kernel
+  pool alone gives.
 
-The contenders take turns unit by unit (nbgrader, workbook, workbook --jobs 2 for unit1, then
-for unit2, ...), so a change in the machine's load falls on all of them alike.
+The contenders take turns unit by unit (nbgrader, then workbook, for unit1, then for unit2,
+...), so a change in the machine's load falls on all of them alike.
 
 Speed-up = nbgrader's seconds / the contender's seconds (target: 1.8 or more on 2 cores).
 Every learner's score on every graded cell must be identical across the three; cells that
@@ -22,6 +25,7 @@ differ are listed. Set WB_BENCH_LOG=FILE to keep every command's output in FILE.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -78,7 +82,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=100, help="simulated learners")
     parser.add_argument("--units", default="all", help="comma-separated units, or all")
-    parser.add_argument("--no-jobs2", action="store_true", help="skip the --jobs 2 run")
+    parser.add_argument("--jobs1", action="store_true",
+                        help="also time workbook autograde --jobs 1")
     args = parser.parse_args()
 
     from workbook.content import load_course
@@ -89,9 +94,12 @@ def main() -> int:
         base = Path(tmp) / "base"
         print(f"Preparing {args.learners} learners x {len(units)} units ...", flush=True)
         learners = prepare(base, args.learners, units)
-        contenders = [("nbgrader autograde (sequential)", None), ("workbook autograde", 1)]
-        if not args.no_jobs2:
-            contenders.append(("workbook autograde --jobs 2", 2))
+        from workbook.tutor.grader import default_jobs
+
+        contenders = [("nbgrader autograde (sequential)", None),
+                      (f"workbook autograde ({default_jobs()} workers, the default)", 0)]
+        if args.jobs1:
+            contenders.append(("workbook autograde --jobs 1", 1))
         folders = {}
         for number, (name, _) in enumerate(contenders):
             folders[name] = Path(tmp) / f"run{number}"
@@ -105,7 +113,7 @@ def main() -> int:
                     seconds[name] += nbgrader(folders[name], "autograde", unit, "--force")
                 else:
                     seconds[name] += workbook("--course-dir", str(folders[name]), "autograde",
-                                              unit, "--jobs", str(jobs))
+                                              unit, *(["--jobs", str(jobs)] if jobs else []))
             print(f"  {unit}: " + ", ".join(f"{n} {seconds[n]:.0f} s" for n, _ in contenders)
                   + " so far", flush=True)
         results = {name: scores(folders[name], units, learners) for name, _ in contenders}
@@ -138,6 +146,7 @@ def main() -> int:
     best_name = max((n for n, _ in contenders[1:]), key=lambda n: speedups[n])
     print(f"HEADLINE cohort_autograde: best workbook speed-up {speedups[best_name]:.2f}x "
           f"({best_name}) vs nbgrader sequential, {args.learners} learners x {len(units)} units, "
+          f"{os.cpu_count()} cores, "
           f"target >= {TARGET}x: {verdict(speedups[best_name] >= TARGET)}; scores identical: "
           f"{'yes' if identical else 'NO'}")
     return 0 if identical else 1

@@ -85,7 +85,11 @@ def test_the_sandbox_hides_course_folders_and_keeps_the_working_copy(tmp_path):
         (course / name).mkdir(parents=True)
     (course / "gradebook.db").write_text("")
     args = sandbox_args(course / "autograded/amara/unit1", tmp_path / "sockets", course)
-    assert args[:4] == ["bwrap", "--die-with-parent", "--unshare-net", "--ro-bind"]
+    assert args[:5] == ["bwrap", "--die-with-parent", "--unshare-net", "--unshare-pid",
+                        "--unsetenv"]
+    # Other kernels' socket folders are hidden, this kernel's own bound back after.
+    hidden = args.index(str(tmp_path))
+    assert args[hidden - 1] == "--tmpfs" and args.index(str(tmp_path / "sockets")) > hidden
     for name in ("source", "submitted", "autograded"):
         assert args[args.index(str(course / name)) - 1] == "--tmpfs"
     assert ["--ro-bind", "/dev/null", str(course / "gradebook.db")] == \

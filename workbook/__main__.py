@@ -1,3 +1,4 @@
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a worker process (tutor/grader.py) imports it
+    raise SystemExit(main())

@@ -409,6 +409,17 @@ def cmd_build_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """A whole number of 1 or more, for --jobs."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook", description="Challenging Customers Workbook: commands for learners "
@@ -479,11 +490,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_nbgrader_step, step=step)
 
     p = sub.add_parser("autograde", help="mark the knowledge checks of every submission",
-                       description="Autograde every submission of a unit (or all units). "
-                       "--jobs N marks N learners at a time in separate processes.")
+                       description="Autograde every submission of a unit (or all units), "
+                       "one line per learner. Learners are marked in parallel, one per "
+                       "processor core; --jobs N sets how many at once.")
     p.add_argument("unit", help="a unit id such as unit2, or all")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="learners marked at once (default 1: one nbgrader run per unit)")
+    p.add_argument("--jobs", type=_positive, default=None,
+                   help="learners marked at once (default: one per core, at most 4)")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("report", help="cohort report and learners' evidence packs (HTML)",
@@ -518,7 +530,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--learners", type=int, default=30, help="how many learners (default 30)")
     p.add_argument("--seed", type=int, default=1, help="seed for the answers (default 1)")
     p.add_argument("--units", default="", help="comma-separated units (default: all)")
-    p.add_argument("--jobs", type=int, default=1, help="learners autograded at once")
+    p.add_argument("--jobs", type=_positive, default=None,
+                   help="learners autograded at once (default: one per core, at most 4)")
     p.add_argument("--into", default="demo-cohort", help="folder to build it in")
     p.add_argument("--replace", action="store_true", help="empty the folder first")
     p.set_defaults(func=cmd_demo)

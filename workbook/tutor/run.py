@@ -1,9 +1,8 @@
 """Running nbgrader steps for one unit or all, with a progress line per step and a summary.
 
 Each step runs nbgrader in the course folder (so nbgrader_config.py applies), exactly as a tutor
-would type it. Autograding can run learners in parallel (``jobs`` > 1): each learner is a
-separate ``nbgrader autograde --student`` process, and SQLite's locking keeps the gradebook
-whole (each process waits its turn to write).
+would type it. Autograding runs nbgrader's own Autograde converter in worker processes that
+each grade one learner at a time (tutor/grader.py); SQLite's locking keeps the gradebook whole.
 """
 
 from __future__ import annotations
@@ -89,34 +88,39 @@ def _graded_what_it_could(result: StepResult, course_dir: Path, unit: str,
     return result
 
 
-def autograde(course_dir: Path, unit: str, jobs: int = 1,
+def autograde(course_dir: Path, unit: str, jobs: int | None = None,
               say: Callable[[str], None] = print) -> list[StepResult]:
-    """Autograde every submission of a unit: one nbgrader run (jobs=1), or one process per
-    learner, ``jobs`` at a time. Submissions are checked first (tutor/integrity.py): each
-    problem is one line, and a file that cannot be graded leaves only that learner out."""
-    from .integrity import after, prepare
+    """Autograde every submission of a unit in ``jobs`` worker processes (default: one per
+    core; tutor/grader.py), one line per learner. Submissions are checked first
+    (tutor/integrity.py) while the workers load: each problem is one line, and a file that
+    cannot be graded leaves only that learner out."""
+    from .grader import Workers, default_jobs
 
-    findings, skip = prepare(course_dir, unit)
-    for finding in findings:
-        say(f"NOTE {finding.line}")
-    learners = [x for x in submitted_learners(course_dir, unit) if x not in skip]
+    submitted = submitted_learners(course_dir, unit)
+    if not submitted:
+        return []
+    start = time.perf_counter()
+    workers = Workers(course_dir, unit, min(jobs or default_jobs(), len(submitted)))
+    try:
+        from .integrity import after, prepare
+
+        findings, skip = prepare(course_dir, unit)
+        for finding in findings:
+            say(f"NOTE {finding.line}")
+        learners = [x for x in submitted_learners(course_dir, unit) if x not in skip]
+        graded = workers.grade(learners, say=say) if learners else []
+    finally:
+        workers.close()
     if not learners:
         return []
-    if jobs <= 1:
-        exclude = [f"--CourseDirectory.student_id_exclude={','.join(skip)}"] if skip else []
-        results = run_steps([(f"autograde {unit}", lambda: _graded_what_it_could(
-            nbgrader(course_dir, "autograde", unit, "--force", *exclude), course_dir, unit,
-            learners))], say=say)
-    else:
-        steps = [(f"autograde {unit} for {learner}",
-                  lambda learner=learner: _graded_what_it_could(
-                      nbgrader(course_dir, "autograde", unit, "--student", learner, "--force"),
-                      course_dir, unit, [learner]))
-                 for learner in learners]
-        results = run_steps(steps, jobs=jobs, say=say)
+    label = f"autograde {unit} ({len(learners)} learners, {len(workers.processes)} at once)"
+    result = StepResult(label, all(g.ok for g in graded), time.perf_counter() - start,
+                        "".join(g.log for g in graded if not g.ok))
+    result = _graded_what_it_could(result, course_dir, unit, learners)
+    say(f"{label} ... {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)")
     for finding in after(course_dir, unit, learners):
         say(f"NOTE {finding.line}")
-    return results
+    return [result]
 
 
 def summary(results: Sequence[StepResult]) -> str:
