@@ -59,6 +59,29 @@ def test_failed_save_keeps_the_previous_file_and_leaves_no_temporary_file(store)
     assert store.load("sort-unit2") == {"score": 1}
 
 
+def test_an_unchanged_save_writes_nothing_but_a_changed_file_is_rewritten(store):
+    path = store.save("sort-unit2", {"score": 1, "history": [1, 2, 3]})
+    inode = path.stat().st_ino
+    store.save("sort-unit2", {"score": 1, "history": [1, 2, 3]})
+    assert path.stat().st_ino == inode  # not replaced
+    path.write_text('{"score": 9}', encoding="utf-8")  # e.g. another copy of the activity
+    store.save("sort-unit2", {"score": 1, "history": [1, 2, 3]})
+    assert store.load("sort-unit2") == {"score": 1, "history": [1, 2, 3]}
+    path.unlink()
+    store.save("sort-unit2", {"score": 1, "history": [1, 2, 3]})
+    assert store.load("sort-unit2") == {"score": 1, "history": [1, 2, 3]}
+
+
+def test_every_save_that_writes_is_forced_to_disk(store, monkeypatch):
+    synced = []
+    monkeypatch.setattr(progress.os, "fsync", synced.append)
+    for score in range(3):
+        store.save("sort-unit2", {"score": score})
+    store.save("sort-unit2", {"score": 2})  # unchanged: nothing written
+    assert len(synced) == 3
+    assert store.load("sort-unit2") == {"score": 2}
+
+
 def test_saved_activities_lists_the_json_files(store):
     assert store.saved_activities() == []
     store.save("unit2-reflection", {})

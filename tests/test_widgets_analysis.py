@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from tests.conftest import copy_course
+from tests.test_charts import shown_svg, texts
 from tests.test_engine_scenario import course_with_scenario
 from workbook.content.loader import load_course_uncached
 from workbook.progress import ProgressStore
@@ -46,7 +47,12 @@ def test_a_filled_form_is_complete_with_a_table_and_chart(loaded):
     assert form.check() == () and form.complete
     assert "✓ Complete." in form._findings.value
     assert "<table" in form._table.value and "Refund now" in form._table.value
-    assert form.chart.png[:4] == b"\x89PNG"
+    words = texts(shown_svg(form.chart))
+    assert {"Options balance (★ = recommended)", "★ Refund now", "Repair", "Total score",
+            "For the customer (out of 10)", "For the organisation (out of 15)"} <= set(words)
+    refund, repair = form.analysis.option("Refund now"), form.analysis.option("Repair")
+    assert {str(refund.customer_total), str(repair.customer_total),
+            str(refund.organisation_total), str(repair.organisation_total)} <= set(words)
     assert form.recommend_choice.value == "Refund now"
 
 
@@ -109,7 +115,11 @@ def test_the_planner_builds_a_dated_table_and_timeline(tmp_path):
     planner.add_goal("Write clearer notes", "Review my notes weekly", "Team leader",
                      "5/1/2027", "2/2/2027", "Notes need no follow-up questions")
     assert planner.check() == () and planner.complete
-    assert "01 Dec 2026" in planner._table.value and planner.chart.png[:4] == b"\x89PNG"
+    assert "01 Dec 2026" in planner._table.value
+    words = texts(shown_svg(planner.chart))
+    assert {"My development timeline", "1 Dec to 22 Dec (3 weeks)",
+            "8 Dec to 12 Jan (5 weeks)", "5 Jan to 2 Feb (4 weeks)", "Date"} <= set(words)
+    assert "1. Stay calm with shouting callers" in " ".join(words)
     again = DevelopmentPlanner(ProgressStore(tmp_path), today=TODAY)
     assert again.plan == planner.plan
     again.remove_goal(1)

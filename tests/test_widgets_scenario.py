@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 
 from tests.conftest import copy_course
+from tests.test_charts import shown_svg, texts
 from tests.test_engine_scenario import course_with_scenario
 from workbook.content.loader import load_course_uncached
 from workbook.progress import ProgressStore
@@ -57,7 +58,12 @@ def test_an_ending_shows_the_summary_the_path_and_a_chart(scenario):
     assert player.finished and player.at == "resolved"
     assert "The end: Resolved: Refund agreed on the call." in player._ending.value
     assert "Mood turn by turn: 2 → 4 → 7 (out of 10)." in player._ending.value
-    assert player.chart.png[:8] == b"\x89PNG\r\n\x1a\n" and player.chart in player.children
+    assert player.chart in player.children and player.chart_svg == player.chart.svg
+    words = texts(shown_svg(player.chart))
+    assert words[0] == f"{scenario.customer.name}'s mood, turn by turn"
+    assert {"Start", "1", "2", "4", "7", "Customer's mood"} <= set(words)
+    assert 'alt="Line chart of' in player.chart.value
+    assert "2, 4, 7 out of 10." in player.chart.value
     assert player.endings_reached == ["Resolved"]
     with pytest.raises(ValueError, match="the conversation has ended"):
         player.choose(1)

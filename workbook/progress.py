@@ -2,7 +2,9 @@
 
 One small JSON file per activity per learner, outside the course folder (so it never mixes with
 source/ or release/, and a re-released lesson never overwrites it). Writes are atomic, and a file
-that cannot be read is set aside, never deleted.
+that cannot be read is set aside, never deleted. Activities save on every click, so saving is
+kept cheap: compact JSON, and nothing written when nothing changed (see
+:meth:`ProgressStore.save`).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class ProgressStore:
         self.directory = Path(directory) if directory is not None else progress_dir()
         self.notices: list[str] = []
         """Plain-English notes for the learner, e.g. that a damaged file was set aside."""
+        self._written: dict[Path, tuple[str, tuple[int, int, int] | None]] = {}
 
     def path(self, activity: str) -> Path:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", activity):
@@ -94,22 +97,43 @@ class ProgressStore:
         return kept
 
     def save(self, activity: str, data: dict[str, Any]) -> Path:
-        """Write atomically: a crash mid-write leaves the previous file whole."""
+        """Write atomically: a crash mid-write leaves the previous file whole.
+
+        The JSON goes to a temporary file, forced to disk (``fsync``), that then replaces the
+        saved one, so the file on disk is always a whole save, even after a power cut. Nothing
+        is written when ``data`` is what this store last wrote and the file has not changed
+        since.
+        """
         path = self.path(activity)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        written = self._written.get(path)
+        if written and written[0] == text and written[1] and _stamp(path) == written[1]:
+            return path
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1, ensure_ascii=False)
+                handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self._written[path] = (text, _stamp(path))
         return path
 
     def saved_activities(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
         return sorted(self.directory.glob("*.json"))
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's inode (each save is a new file), size and modification time: whether it has
+    changed since it was written."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns

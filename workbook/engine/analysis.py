@@ -231,32 +231,21 @@ def options_table(analysis: Analysis):
     return pd.DataFrame(rows, columns=columns).set_index("Option")
 
 
-def options_chart(analysis: Analysis):
-    """Customer and organisation totals side by side for each option (hatched and plain bars,
-    so the two read apart without colour)."""
-    from ..charts import new_figure
+def options_chart(analysis: Analysis) -> str:
+    """Customer and organisation totals side by side for each option, as SVG: plain dark bars
+    for the customer, hatched bars for the organisation (they read apart without colour), ★
+    marking the recommended option."""
+    from ..charts import bar_chart
 
-    figure = new_figure(7, 3.4)
-    axes = figure.add_subplot()
-    names = [o.name for o in analysis.options]
-    positions = range(len(names))
-    width = 0.38
-    customer = [o.customer_total for o in analysis.options]
-    organisation = [o.organisation_total for o in analysis.options]
-    axes.bar([p - width / 2 for p in positions], customer, width, label="For the customer "
-             f"(out of {SCORE_MAX * len(CUSTOMER_FACTORS)})", color="#4d4d4d")
-    axes.bar([p + width / 2 for p in positions], organisation, width, label="For the "
-             f"organisation (out of {SCORE_MAX * len(ORGANISATION_FACTORS)})", color="#ffffff",
-             edgecolor="#1a1a1a", hatch="//")
-    axes.set_xticks(list(positions))
-    axes.set_xticklabels([("★ " if n == analysis.recommended else "") + n for n in names],
-                         fontsize=8)
-    axes.set_ylabel("Total score")
-    axes.set_title("Options balance (★ = recommended)")
-    axes.legend(fontsize=8, loc="upper right")
-    axes.set_ylim(0, SCORE_MAX * len(ORGANISATION_FACTORS) + 4)
-    figure.tight_layout()
-    return figure
+    most = SCORE_MAX * len(ORGANISATION_FACTORS)
+    return bar_chart(
+        "Options balance (★ = recommended)",
+        [("★ " if o.name == analysis.recommended else "") + o.name for o in analysis.options],
+        [(f"For the customer (out of {SCORE_MAX * len(CUSTOMER_FACTORS)})",
+          [o.customer_total for o in analysis.options]),
+         (f"For the organisation (out of {most})",
+          [o.organisation_total for o in analysis.options])],
+        "Total score", most)
 
 
 def _balance(option: OptionPlan) -> tuple[float, int]:

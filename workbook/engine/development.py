@@ -98,26 +98,9 @@ def plan_table(plan: Plan):
     return table
 
 
-def timeline_chart(plan: Plan):
-    """Each goal as a labelled bar from its start to its end date."""
-    import matplotlib.dates as mdates
+def timeline_chart(plan: Plan) -> str:
+    """Each goal as a numbered bar from its start to its finish date, as SVG."""
+    from ..charts import timeline_chart as chart
 
-    from ..charts import new_figure
-
-    figure = new_figure(7.5, 0.6 * max(len(plan.goals), 1) + 1.6)
-    axes = figure.add_subplot()
-    for row, goal in enumerate(plan.goals):
-        start = mdates.date2num(goal.start)
-        axes.barh(row, mdates.date2num(goal.end) - start, left=start, height=0.5,
-                  color="#ffffff", edgecolor="#1a1a1a", hatch="//" if row % 2 else "..")
-    axes.set_yticks(range(len(plan.goals)))
-    axes.set_yticklabels([f"{n}. {g.area[:40]}" for n, g in enumerate(plan.goals, start=1)],
-                         fontsize=8)
-    axes.invert_yaxis()
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    axes.set_xlabel("Date")
-    axes.set_title("My development timeline")
-    axes.grid(axis="x", linestyle=":", color="#6b6b6b")
-    figure.autofmt_xdate()
-    figure.tight_layout()
-    return figure
+    return chart("My development timeline",
+                 [(f"{n}. {g.area}", g.start, g.end) for n, g in enumerate(plan.goals, start=1)])

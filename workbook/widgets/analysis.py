@@ -17,7 +17,6 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Bool, Unicode
 
-from ..charts import png
 from ..content.records import CHANNEL_NAMES, Organisation, Scenario
 from ..engine import analysis as engine
 from ..engine import development as plans
@@ -64,7 +63,7 @@ class AnalysisForm(widgets.VBox):
         self.activity = f"analysis-{scenario.id}"
         self.analysis = Analysis(scenario.id)
         self.findings: tuple[Finding, ...] = ()
-        self.chart_png = b""
+        self.chart_svg = ""
         self._quiet = False
         self.add_class("wb-analysis")
         chain = [organisation.role(r) for r in organisation.escalation_chain]
@@ -187,8 +186,8 @@ class AnalysisForm(widgets.VBox):
             self.findings, "Your analysis has every part, and your recommendation fits your "
             "authority and your own scores."))
         if self.analysis.options:
-            self.chart_png = png(engine.options_chart(self.analysis))
-            self.chart.show(self.chart_png, "Bar chart of each option's scores for the customer "
+            self.chart_svg = engine.options_chart(self.analysis)
+            self.chart.show(self.chart_svg, "Bar chart of each option's scores for the customer "
                             "and for the organisation; the table above gives the same scores.")
         self._tell("Checked. " + ("Well done: nothing is missing." if self.complete else
                                   f"{still_to_do(len(self.findings))}, listed below."))
@@ -320,7 +319,7 @@ class DevelopmentPlanner(widgets.VBox):
         self.activity = activity
         self.plan = plans.Plan()
         self.findings: tuple[Finding, ...] = ()
-        self.chart_png = b""
+        self.chart_svg = ""
         self.add_class("wb-planner")
         self.area = widgets.Text(description="What I want to get better at:", layout=WIDE,
                                  style=STYLE)
@@ -405,8 +404,8 @@ class DevelopmentPlanner(widgets.VBox):
             self.remove_choice.value = 1  # "Remove it" always has one chosen
         self._table.value = styled(table_html(plans.plan_table(self.plan))) if goals else ""
         if goals:
-            self.chart_png = png(plans.timeline_chart(self.plan))
-            self.chart.show(self.chart_png, "Timeline of your goals, each from its start date "
+            self.chart_svg = plans.timeline_chart(self.plan)
+            self.chart.show(self.chart_svg, "Timeline of your goals, each from its start date "
                             "to its finish date; the table above gives the same dates.")
 
     def _tell(self, text: str) -> None:

@@ -58,15 +58,16 @@ def feedback_html(correct: bool, message: str) -> str:
 
 
 class Chart(widgets.HTML):
-    """A PNG chart shown as an ``<img>`` with alternative text, which ipywidgets' Image widget
-    cannot carry (axe-core: image-alt). The PNG itself is kept in :attr:`png`."""
+    """An SVG chart (see :mod:`workbook.charts`) shown as an ``<img>`` with alternative text,
+    which ipywidgets' Image widget cannot carry (axe-core: image-alt). The SVG text itself is
+    kept in :attr:`svg`."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.png = b""
+        self.svg = ""
 
-    def show(self, png: bytes, alt: str) -> None:
-        self.png = png
-        data = base64.b64encode(png).decode("ascii")
-        self.value = (f'<img src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}" '
-                      'style="max-width: 100%; height: auto;">')
+    def show(self, svg: str, alt: str) -> None:
+        self.svg = svg
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        self.value = (f'<img src="data:image/svg+xml;base64,{data}" '
+                      f'alt="{escape(alt, quote=True)}" style="max-width: 100%; height: auto;">')

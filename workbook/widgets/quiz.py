@@ -12,6 +12,7 @@ situation for matching. Every event has a Python twin: :meth:`QuizActivity.choos
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -87,6 +88,91 @@ def result_html(item: QuestionResult) -> str:
             f"{escape(item.summary)}</p><ul class='wb-plain'>{''.join(rows)}</ul></div>")
 
 
+class QuestionSlot:
+    """The widgets for one place in the quiz (question 1, question 2, ...): the question, its
+    controls and its feedback. Made once and set up afresh for each quiz, because building some
+    90 widgets for every new quiz or retry took 20 ms or more. Controls are made the first time
+    a question needs them; ``on_change`` is called when the learner changes one."""
+
+    def __init__(self, number: int, on_change: Callable[[Any], None]):
+        self.number = number
+        self.on_change = on_change
+        self.text = widgets.HTML()
+        self.feedback = widgets.HTML()
+        self.row = widgets.VBox()
+        self._radio: widgets.RadioButtons | None = None
+        self._boxes: list[widgets.Checkbox] = []
+        self._menus: list[widgets.Dropdown] = []
+
+    def show(self, question: Question, total: int, topic: str,
+             order: tuple[int, ...]) -> list[widgets.Widget]:
+        """Show a question with cleared, enabled controls; returns its controls in order."""
+        number = self.number
+        shown = labels(question, order)
+        self.text.value = styled(question_html(question, number, total, topic, order))
+        self.feedback.value = ""
+        if question.type in ("single", "true-false"):
+            plain = question.type == "true-false"
+            radio = self._radio_control()
+            with radio.hold_sync():
+                radio.options = [(question.options[p].answer if plain else
+                                  f"{label}. {question.options[p].answer}", p)
+                                 for label, p in zip(shown, order, strict=True)]
+                radio.value = None
+                radio.disabled = False
+            controls: list[widgets.Widget] = [radio]
+        elif question.type == "multiple":
+            controls = []
+            for index, (label, p) in enumerate(zip(shown, order, strict=True)):
+                box = self._box(index)
+                with box.hold_sync():
+                    box.value = False
+                    box.disabled = False
+                    box.description = f"{label}. {question.options[p].answer}"
+                    box.tooltip = f"Tick if {label} is a right answer to question {number}"
+                controls.append(box)
+        else:
+            controls = []
+            options = [(CHOOSE, None), *[(c, i) for i, c in enumerate(question.choices)]]
+            for index, label in enumerate(shown):
+                menu = self._menu(index)
+                with menu.hold_sync():
+                    if menu.options != tuple(options):
+                        menu.options = options
+                    menu.value = None
+                    menu.disabled = False
+                    menu.description = f"Situation {label}:"
+                    menu.tooltip = f"Your match for situation {label} of question {number}"
+                controls.append(menu)
+        self.row.children = (self.text, *controls, self.feedback)
+        return controls
+
+    def _radio_control(self) -> widgets.RadioButtons:
+        if self._radio is None:
+            self._radio = widgets.RadioButtons(
+                options=[], value=None, description=f"Answer {self.number}:",
+                tooltip=f"Your answer to question {self.number}",
+                layout=widgets.Layout(width="auto"), style={"description_width": "initial"})
+            self._radio.observe(self.on_change, names="value")
+        return self._radio
+
+    def _box(self, index: int) -> widgets.Checkbox:
+        while len(self._boxes) <= index:
+            box = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"))
+            box.observe(self.on_change, names="value")
+            self._boxes.append(box)
+        return self._boxes[index]
+
+    def _menu(self, index: int) -> widgets.Dropdown:
+        while len(self._menus) <= index:
+            menu = widgets.Dropdown(options=[(CHOOSE, None)], value=None,
+                                    layout=widgets.Layout(width="auto"),
+                                    style={"description_width": "initial"})
+            menu.observe(self.on_change, names="value")
+            self._menus.append(menu)
+        return self._menus[index]
+
+
 class QuizActivity(widgets.VBox):
     """A quiz on a question bank, with feedback on every option, a score and retries."""
 
@@ -112,12 +198,15 @@ class QuizActivity(widgets.VBox):
         self.activity = activity or f"{bank.unit}-quiz"
         self.heading = heading or bank.title
         self.history: list[dict[str, Any]] = []
+        self._summarised = -1  # how many history entries the progress line was made from
         self.result: QuizResult | None = None
         self._attempt: QuizAttempt | None = None
         self._responses: dict[str, Response | None] = {}
         self._controls: dict[str, list[widgets.Widget]] = {}
         self._feedback: dict[str, widgets.HTML] = {}
+        self._slots: list[QuestionSlot] = []
         self._quiet = False
+        self._building = False
         self._notices: list[str] = []
         self._title = self.heading
         self.add_class("wb-quiz")
@@ -140,6 +229,7 @@ class QuizActivity(widgets.VBox):
         self.check_button.on_click(lambda _: self.check())
         self.retry_button.on_click(lambda _: self.retry())
         self.new_button.on_click(lambda _: self.new_attempt())
+        self._buttons = widgets.HBox([self.check_button, self.retry_button, self.new_button])
 
         topics = [(t.title, t.id) for t in bank.topics if questions_for(bank, t.id)]
         self.topic_select = widgets.Dropdown(
@@ -174,7 +264,12 @@ class QuizActivity(widgets.VBox):
         if self.checked:
             raise ValueError("this quiz has been checked: start a new quiz or retry first")
         response = read_response(question, self._attempt.orders[question_id], answer)
-        self._set_controls(question, response)
+        self._quiet = True  # one save for the whole answer, not one per tick box
+        try:
+            self._set_controls(question, response)
+        finally:
+            self._quiet = False
+        self._save()
 
     def check(self) -> QuizResult | None:
         """Mark the quiz (the twin of pressing Check). Asks for missing answers first."""
@@ -260,43 +355,6 @@ class QuizActivity(widgets.VBox):
             self._say("No questions match that topic and difficulty. Choose another "
                       "difficulty or “Any”.")
 
-    def _controls_for(self, question: Question, number: int,
-                      order: tuple[int, ...]) -> list[widgets.Widget]:
-        shown = labels(question, order)
-        wide = widgets.Layout(width="auto")
-        style = {"description_width": "initial"}
-        if question.type in ("single", "true-false"):
-            plain = question.type == "true-false"
-            options = [(question.options[p].answer if plain else
-                        f"{label}. {question.options[p].answer}", p)
-                       for label, p in zip(shown, order, strict=True)]
-            radio = widgets.RadioButtons(options=options, value=None,
-                                         description=f"Answer {number}:",
-                                         tooltip=f"Your answer to question {number}",
-                                         layout=wide, style=style)
-            radio.observe(self._on_control(question.id), names="value")
-            return [radio]
-        if question.type == "multiple":
-            boxes = []
-            for label, p in zip(shown, order, strict=True):
-                box = widgets.Checkbox(
-                    value=False, indent=False, layout=wide,
-                    description=f"{label}. {question.options[p].answer}",
-                    tooltip=f"Tick if {label} is a right answer to question {number}")
-                box.observe(self._on_control(question.id), names="value")
-                boxes.append(box)
-            return boxes
-        menus = []
-        for label in shown:
-            menu = widgets.Dropdown(
-                options=[(CHOOSE, None), *[(c, i) for i, c in enumerate(question.choices)]],
-                value=None, description=f"Situation {label}:",
-                tooltip=f"Your match for situation {label} of question {number}",
-                layout=wide, style=style)
-            menu.observe(self._on_control(question.id), names="value")
-            menus.append(menu)
-        return menus
-
     def _read_controls(self, question: Question) -> Response | None:
         controls = self._controls[question.id]
         if question.type in ("single", "true-false"):
@@ -324,10 +382,12 @@ class QuizActivity(widgets.VBox):
             for menu, position in zip(controls, order, strict=True):
                 menu.value = chosen[position]
 
-    def _on_control(self, question_id: str):
+    def _on_control(self, place: int):
+        """What happens when a control of the question in this place (0-based) changes."""
         def handler(_change: dict[str, Any]) -> None:
-            if self.checked:
+            if self._building or self.checked or place >= len(self.question_ids):
                 return
+            question_id = self.question_ids[place]
             response = self._read_controls(self.bank.by_id(question_id))
             self._responses[question_id] = response
             saved = dict(self.responses)
@@ -351,18 +411,20 @@ class QuizActivity(widgets.VBox):
         self.responses = {}
         self._responses = {}
         self._controls, self._feedback = {}, {}
-        rows: list[widgets.Widget] = []
-        for number, question_id in enumerate(attempt.question_ids, start=1):
-            question = self.bank.by_id(question_id)
-            order = attempt.orders[question_id]
-            controls = self._controls_for(question, number, order)
-            feedback = widgets.HTML()
-            self._controls[question_id] = controls
-            self._feedback[question_id] = feedback
-            text = widgets.HTML(value=styled(question_html(
-                question, number, self.total, self.bank.topic_title(question.topic), order)))
-            rows.append(widgets.VBox([text, *controls, feedback]))
-        self._items_box.children = tuple(rows)
+        while len(self._slots) < self.total:
+            self._slots.append(QuestionSlot(len(self._slots) + 1,
+                                            self._on_control(len(self._slots))))
+        self._building = True  # clearing the controls is not the learner answering
+        try:
+            for slot, question_id in zip(self._slots, attempt.question_ids, strict=False):
+                question = self.bank.by_id(question_id)
+                self._controls[question_id] = slot.show(
+                    question, self.total, self.bank.topic_title(question.topic),
+                    attempt.orders[question_id])
+                self._feedback[question_id] = slot.feedback
+        finally:
+            self._building = False
+        self._items_box.children = tuple(slot.row for slot in self._slots[: self.total])
         self._quiet = True
         try:
             for question_id, response in (responses or {}).items():
@@ -379,8 +441,7 @@ class QuizActivity(widgets.VBox):
         parts: list[widgets.Widget] = [self._status]
         if self._filters is not None:
             parts.append(self._filters)
-        parts += [self._items_box, widgets.HBox(
-            [self.check_button, self.retry_button, self.new_button]), self._progress]
+        parts += [self._items_box, self._buttons, self._progress]
         self.children = tuple(parts)
         if save:
             self._save()
@@ -399,6 +460,9 @@ class QuizActivity(widgets.VBox):
     def _refresh_buttons(self) -> None:
         self.check_button.disabled = self.checked
         self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
+        if self._summarised == len(self.history):  # the history only grows, at each check
+            return
+        self._summarised = len(self.history)
         summary = summarise_history(self.history, self.bank).summary
         if summary:
             self._progress.value = styled(f"<p class='wb-note'>{escape(summary)}</p>")

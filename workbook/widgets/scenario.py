@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Bool, Int, List, Unicode
 
-from ..charts import mood_chart, png
+from ..charts import mood_chart
 from ..content.records import (
     CHANNEL_NAMES,
     CUSTOMER_TYPES,
@@ -103,7 +103,7 @@ class ScenarioPlayer(widgets.VBox):
         self.activity = f"scenario-{scenario.id}"
         self.runs: list[dict[str, Any]] = []
         self.walk = start_walk(scenario)
-        self.chart_png = b""
+        self.chart_svg = ""
         self.add_class("wb-scenario")
 
         self._intro = widgets.HTML(value=styled(intro_html(scenario)))
@@ -202,8 +202,8 @@ class ScenarioPlayer(widgets.VBox):
             self._ending.value = styled(ending_html(walk))
             labels = ["Start", *(str(n) for n in range(1, len(walk.steps) + 1))]
             title = f"{self.scenario.customer.name}'s mood, turn by turn"
-            self.chart_png = png(mood_chart(walk.moods, labels, title))
-            self.chart.show(self.chart_png, f"Line chart of {title}: "
+            self.chart_svg = mood_chart(walk.moods, labels, title)
+            self.chart.show(self.chart_svg, f"Line chart of {title}: "
                             + ", ".join(str(m) for m in walk.moods) + f" out of {MOOD_MAX}.")
             self._tell("The conversation has ended. Read the summary, then go back to try "
                        "another reply, or start again.")

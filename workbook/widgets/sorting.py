@@ -8,6 +8,7 @@ Python twin: :meth:`SortingActivity.select`, :meth:`check`, :meth:`retry`, :meth
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -25,9 +26,26 @@ from ..engine.sorting import (
     retry_round,
 )
 from ..progress import ProgressStore
-from .common import feedback_html, html_widget, statement_html, styled
+from .common import feedback_html, statement_html, styled
 
 SAVE_VERSION = 1
+
+
+class LineSlot:
+    """The widgets for one place in the round (line 1, line 2, ...): the line, its radio
+    buttons and its feedback. Made once and set up afresh for each round, because building
+    them for every new round or retry took 15 ms or more."""
+
+    def __init__(self, number: int, on_change: Callable[[Any], None]):
+        self.text = widgets.HTML()
+        self.radio = widgets.RadioButtons(
+            options=[(c.capitalize(), c) for c in CATEGORIES], value=None,
+            description=f"Line {number}:", tooltip=f"Is line {number} assertive, aggressive "
+            "or passive?", layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"})
+        self.radio.observe(on_change, names="value")
+        self.feedback = widgets.HTML()
+        self.row = widgets.VBox([self.text, self.radio, self.feedback])
 
 
 class SortingActivity(widgets.VBox):
@@ -53,6 +71,8 @@ class SortingActivity(widgets.VBox):
         self._radios: dict[str, widgets.RadioButtons] = {}
         self._quiet = False
         self._feedback: dict[str, widgets.HTML] = {}
+        self._slots: list[LineSlot] = []
+        self._building = False
 
         self._status = widgets.HTML()
         self._progress = widgets.HTML()
@@ -69,6 +89,8 @@ class SortingActivity(widgets.VBox):
         self.check_button.on_click(lambda _: self.check())
         self.retry_button.on_click(lambda _: self.retry())
         self.new_round_button.on_click(lambda _: self.new_round())
+        self._buttons = widgets.HBox([self.check_button, self.retry_button,
+                                      self.new_round_button])
         self._items_box = widgets.VBox()
         self._heading = "Sort these lines"
         self._notices: list[str] = []
@@ -150,21 +172,23 @@ class SortingActivity(widgets.VBox):
         self.total = len(sort_round.item_ids)
         self.selections = {}
         self._radios, self._feedback = {}, {}
-        rows: list[widgets.Widget] = []
-        for number, statement_id in enumerate(sort_round.item_ids, start=1):
-            statement = self.bank.by_id(statement_id)
-            radio = widgets.RadioButtons(
-                options=[(c.capitalize(), c) for c in CATEGORIES], value=None,
-                description=f"Line {number}:", tooltip=f"Is line {number} assertive, aggressive "
-                "or passive?", layout=widgets.Layout(width="auto"),
-                style={"description_width": "initial"})
-            radio.observe(self._on_choice(statement_id), names="value")
-            feedback = widgets.HTML()
-            self._radios[statement_id] = radio
-            self._feedback[statement_id] = feedback
-            rows.append(widgets.VBox([html_widget(statement_html(statement, f"Line {number}")),
-                                      radio, feedback]))
-        self._items_box.children = tuple(rows)
+        while len(self._slots) < self.total:
+            self._slots.append(LineSlot(len(self._slots) + 1, self._on_choice(len(self._slots))))
+        self._building = True  # clearing the choices is not the learner choosing
+        try:
+            for number, (slot, statement_id) in enumerate(
+                    zip(self._slots, sort_round.item_ids, strict=False), start=1):
+                slot.text.value = styled(statement_html(self.bank.by_id(statement_id),
+                                                        f"Line {number}"))
+                slot.feedback.value = ""
+                with slot.radio.hold_sync():
+                    slot.radio.value = None
+                    slot.radio.disabled = False
+                self._radios[statement_id] = slot.radio
+                self._feedback[statement_id] = slot.feedback
+        finally:
+            self._building = False
+        self._items_box.children = tuple(slot.row for slot in self._slots[: self.total])
         self._quiet = True
         try:
             for statement_id, category in (selections or {}).items():
@@ -177,15 +201,16 @@ class SortingActivity(widgets.VBox):
         self._say("Choose assertive, aggressive or passive for each line, then press "
                   "“Check my answers”.")
         self._refresh_buttons()
-        self.children = (self._status, self._items_box, widgets.HBox(
-            [self.check_button, self.retry_button, self.new_round_button]), self._progress)
+        self.children = (self._status, self._items_box, self._buttons, self._progress)
         if save:
             self._save()
 
-    def _on_choice(self, statement_id: str):
+    def _on_choice(self, place: int):
+        """What happens when the radio buttons of the line in this place (0-based) change."""
         def handler(change: dict[str, Any]) -> None:
-            if self.checked:
+            if self._building or self.checked or place >= len(self.round_ids):
                 return
+            statement_id = self.round_ids[place]
             chosen = dict(self.selections)
             chosen[statement_id] = change["new"]
             self.selections = chosen
