@@ -72,6 +72,80 @@ def test_scores_are_read_from_the_gradebook(cohort, course):
     assert ben_reflection.score is None and ben_reflection.status == "pending"
 
 
+def nbgrader_grades(folder):
+    """What nbgrader's own API says: learners, people, and (unit, learner) to grade cell name
+    to (score, max score, manual score) for each unit's notebook of the same name."""
+    from nbgrader.api import Gradebook
+
+    grades = {}
+    with Gradebook(gradebook_url(folder)) as gb:
+        people = {s.id: (s.first_name, s.last_name, s.email) for s in gb.students}
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                for notebook in submission.notebooks:
+                    if notebook.name == assignment.name:
+                        grades[(assignment.name, submission.student_id)] = {
+                            g.name: (g.score, g.max_score, g.manual_score)
+                            for g in notebook.grades}
+    return sorted(people), people, grades
+
+
+def sql_grades(folder):
+    from workbook.tutor.cohort import _GRADES, _STUDENTS, _grades, _read_gradebook
+
+    students, rows = _read_gradebook(folder, _STUDENTS, _GRADES)
+    return (sorted(r[0] for r in students), {r[0]: tuple(r[1:]) for r in students},
+            _grades(rows))
+
+
+@pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader's add_submission; rows written
+def test_the_gradebook_read_with_sql_matches_nbgraders_api(tmp_path, course):
+    """Auto, manual and extra-credit scores, grade and task cells, a second notebook, a learner
+    with no submission, and an assignment nobody submitted, read both ways. A missing
+    gradebook is made by nbgrader first, as nbgrader's own reading did."""
+    from nbgrader.api import Gradebook
+
+    assert item_scores(course, tmp_path) == ([], [])
+    assert (tmp_path / "gradebook.db").is_file()
+    with Gradebook(gradebook_url(tmp_path)) as gb:
+        for name, extra in (("amara", {"first_name": "Amara", "email": "a@x"}),
+                            ("ben", {"last_name": "Li"}), ("chloe", {})):
+            gb.add_student(name, **extra)
+        for unit in ("unit1", "unit2"):
+            gb.add_assignment(unit)
+            gb.add_notebook(unit, unit)
+        gb.add_notebook("extra", "unit1")
+        gb.add_grade_cell("q1", "unit1", "unit1", max_score=1, cell_type="code")
+        gb.add_grade_cell("q2", "unit1", "unit1", max_score=2.5, cell_type="code")
+        gb.add_grade_cell("r1", "unit1", "unit1", max_score=5, cell_type="markdown")
+        gb.add_task_cell("t1", "unit1", "unit1", max_score=3, cell_type="markdown")
+        gb.add_grade_cell("q1", "extra", "unit1", max_score=7, cell_type="code")
+        gb.add_grade_cell("q1", "unit2", "unit2", max_score=1, cell_type="code")
+        for learner in ("amara", "ben"):
+            gb.add_submission("unit1", learner)
+        set_scores = {("amara", "q1"): dict(auto_score=1), ("amara", "q2"): dict(auto_score=1.5,
+                      extra_credit=0.5), ("amara", "r1"): dict(manual_score=4),
+                      ("amara", "t1"): dict(auto_score=1, manual_score=2, extra_credit=1),
+                      ("ben", "q1"): dict(auto_score=0)}
+        for (learner, cell), values in set_scores.items():
+            grade = gb.find_grade(cell, "unit1", "unit1", learner)
+            for key, value in values.items():
+                setattr(grade, key, value)
+        gb.find_grade("q1", "extra", "unit1", "amara").auto_score = 7
+        gb.db.commit()
+    expected = nbgrader_grades(tmp_path)
+    assert sql_grades(tmp_path) == expected
+    grades = expected[2]
+    assert set(grades) == {("unit1", "amara"), ("unit1", "ben")}
+    assert grades[("unit1", "amara")]["t1"] == (3.0, 3.0, 2.0)
+    assert grades[("unit1", "ben")]["r1"] == (0.0, 5.0, None)
+
+
+@pytest.mark.slow
+def test_the_cohorts_gradebook_read_with_sql_matches_nbgraders_api(cohort):
+    assert sql_grades(cohort) == nbgrader_grades(cohort)
+
+
 @pytest.mark.slow
 def test_evidence_command_summarises_each_learner(cohort, capsys):
     assert cli.main(["--course-dir", str(cohort), "evidence"]) == 0
@@ -162,6 +236,56 @@ def test_item_analysis_by_hand():
     assert stats["1.3"].facility == 1 and stats["1.3"].flag == "too easy"
     assert round(stats["1.1"].facility, 2) == 0.67
     assert stats["1.2"].discrimination == 1.0
+
+
+def synthetic_scores(course, count):
+    """Learner n gets unit1's checks right when n is even and hands in nothing else."""
+    from workbook.tutor.evidence import ItemScore
+
+    learners = [f"learner_{n:03d}" for n in range(count)]
+    assignment = course.assignment("unit1")
+    scores = [ItemScore(learner, "unit1", check.id, "check", float(n % 2 == 0), 1.0,
+                        check.criteria)
+              for n, learner in enumerate(learners) for check in assignment.checks]
+    return learners, scores
+
+
+@pytest.mark.parametrize("count", [3, 41])
+def test_the_cohort_report_stays_readable_for_any_cohort_size(course, tmp_path, count):
+    """A row per learner in the matrix up to 40 learners, then a column per criterion counting
+    learners; either way the tables say which learner still needs which criterion, in words."""
+    from workbook.tutor.evidence import MET, NOT_YET, WORKING, build_evidence
+    from workbook.tutor.report import HEATMAP_MAX_LEARNERS, cohort_report
+
+    learners, scores = synthetic_scores(course, count)
+    cohort_report(course, learners, scores, tmp_path)
+    html = (tmp_path / "cohort.html").read_text()
+    assert html.count("<img src='data:image/png;base64,") == 2
+    assert ("alt='Heatmap" in html) == (count <= HEATMAP_MAX_LEARNERS)
+    assert ("alt='Stacked columns, one per criterion" in html) == (count > HEATMAP_MAX_LEARNERS)
+    evidence = build_evidence(scores, learners, list(course.criteria))
+    for learner in learners:
+        row = html.split(f"<td>{learner}</td>", 1)[1].split("</tr>", 1)[0]
+        for state in (WORKING, NOT_YET):
+            missing = [c for c in course.criteria if evidence.states[learner][c] == state]
+            if missing:
+                assert f"{state} ({len(missing)}): {', '.join(missing)}" in row
+    criterion = course.assignment("unit1").checks[0].criteria[0]
+    met = sum(evidence.states[learner][criterion] == MET for learner in learners)
+    row = html.split(f"<td>{criterion}</td>", 1)[1].split("</tr>", 1)[0]
+    assert f"<td>{met}</td>\n      <td>{count - met}</td>\n      <td>0</td>" in row
+    assert len(list((tmp_path / "learners").glob("*.html"))) == count
+
+
+def test_evidence_pack_tables_are_the_html_pandas_would_write():
+    import pandas as pd
+
+    from workbook.tutor.report import html_table
+
+    rows = [{"Criterion": "CG216-1.1", "What it means": " <b>Tom & Jerry</b>\tsaid \"hi\" ",
+             "Waiting": 3}, {"Criterion": "X", "What it means": "line\nbreak 'quoted'",
+                            "Waiting": 0}]
+    assert html_table(rows) == pd.DataFrame(rows).to_html(index=False)
 
 
 @pytest.mark.slow
@@ -609,8 +733,8 @@ def test_a_run_that_graded_nobody_is_a_failure_even_when_nbgrader_names_the_lear
     (graded / "unit1.ipynb").write_text("{}")
     both = StepResult("autograde unit1", False, 1.0, line.format("ben"))
     assert _graded_what_it_could(both, tmp_path, "unit1", ["amara", "ben"]).ok
-    # One learner per process (--jobs 2): nbgrader failed for the only learner, so nothing was
-    # graded (a locked gradebook, say) and the step must stay failed.
+    # A run of one learner whom nbgrader failed on: nothing was graded (a locked gradebook,
+    # say), and the run must stay failed.
     alone = StepResult("autograde unit1 for ben", False, 1.0, line.format("ben"))
     assert not _graded_what_it_could(alone, tmp_path, "unit1", ["ben"]).ok
     unnamed = StepResult("autograde unit1", False, 1.0, "database is locked")

@@ -1,12 +1,15 @@
 """Running a cohort with nbgrader: the roster, and the scores behind the evidence tracker.
 
-Thin helpers over nbgrader's gradebook; the commands in :mod:`workbook.cli` call them.
+Thin helpers over nbgrader's gradebook; the commands in :mod:`workbook.cli` call them. Writes
+go through nbgrader's API; the scores are read with plain SQL (see ``_GRADES``).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,12 +89,10 @@ def add_learners(course_dir: Path, learners: list[Learner]) -> tuple[int, int]:
 
 def item_scores(course: Course, course_dir: Path) -> tuple[list[str], list[ItemScore]]:
     """Every learner in the gradebook, and every graded item they have submitted."""
-    from nbgrader.api import Gradebook
-
+    students, rows = _read_gradebook(course_dir, _STUDENTS, _GRADES)
+    learners = sorted(row[0] for row in students)
+    submitted = _grades(rows)
     scores: list[ItemScore] = []
-    with Gradebook(gradebook_url(course_dir)) as gb:
-        learners = sorted(s.id for s in gb.students)
-        submitted = _grades(gb)
     for unit, assignment in course.assignments.items():
         for learner in learners:
             grades = submitted.get((unit, learner))
@@ -111,31 +112,62 @@ def item_scores(course: Course, course_dir: Path) -> tuple[list[str], list[ItemS
     return learners, scores
 
 
-def _grades(gb) -> dict[tuple[str, str], dict[str, tuple[float, float, float | None]]]:
-    """(unit, learner) to grade cell name to (score, max score, manual score), for each
-    unit's notebook of the same name, in one query: asking the gradebook learner by learner
-    took 28 s for 500 learners (benchmarks/report_scale.py)."""
-    from nbgrader.api import (
-        Assignment,
-        BaseCell,
-        Grade,
-        Notebook,
-        SubmittedAssignment,
-        SubmittedNotebook,
-    )
+# Read-only SQL over nbgrader's gradebook schema (nbgrader/api.py), because `import nbgrader.api`
+# alone took 1.2 s of `workbook evidence`'s 1.5 s (benchmarks/command_latency.py). The score and
+# maximum are nbgrader's own definitions (Grade.score, Grade.max_score) written as SQL;
+# tests/test_tutor.py compares the result with nbgrader's API on real gradebooks.
+_STUDENTS = "SELECT id, first_name, last_name, email FROM student"
+_GRADES = """
+SELECT assignment.name, submitted_assignment.student_id, base_cell.name,
+       CASE WHEN grade.manual_score IS NOT NULL
+                 THEN grade.manual_score + COALESCE(grade.extra_credit, 0.0)
+            WHEN grade.auto_score IS NOT NULL
+                 THEN grade.auto_score + COALESCE(grade.extra_credit, 0.0)
+            ELSE 0.0 END,
+       COALESCE((SELECT COALESCE(max_score, 0.0) FROM grade_cells
+                 WHERE grade_cells.id = grade.cell_id),
+                (SELECT COALESCE(max_score, 0.0) FROM task_cells
+                 WHERE task_cells.id = grade.cell_id), 0.0),
+       grade.manual_score
+FROM grade
+JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
+JOIN notebook ON submitted_notebook.notebook_id = notebook.id
+JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
+JOIN assignment ON submitted_assignment.assignment_id = assignment.id
+JOIN base_cell ON grade.cell_id = base_cell.id
+WHERE notebook.name = assignment.name
+"""
 
-    rows = (gb.db.query(Assignment.name, Notebook.name, SubmittedAssignment.student_id,
-                        BaseCell.name, Grade.score, Grade.max_score, Grade.manual_score)
-            .select_from(Grade)
-            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-            .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-            .join(BaseCell, Grade.cell_id == BaseCell.id))
-    found: dict[tuple[str, str], dict[str, tuple[float, float, float | None]]] = {}
-    for unit, notebook, learner, cell, score, max_score, manual in rows:
-        if notebook != unit:
-            continue
+
+def _read_gradebook(course_dir: Path, *queries: str) -> list[list[tuple]]:
+    """The rows of each query, read in one read-only connection to the course's gradebook.
+    When the gradebook or its tables do not exist yet, nbgrader makes them first, as reading
+    through nbgrader's Gradebook always did."""
+    path = Path(course_dir).resolve() / "gradebook.db"
+
+    def read() -> list[list[tuple]]:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            return [db.execute(query).fetchall() for query in queries]
+
+    try:
+        return read()
+    except sqlite3.OperationalError:  # no such file or table
+        from nbgrader.api import Gradebook
+
+        with Gradebook(gradebook_url(course_dir)):
+            pass
+        return read()
+
+
+_Grades = dict[tuple[str, str], dict[str, tuple[float, float, float | None]]]
+
+
+def _grades(rows: list[tuple]) -> _Grades:
+    """(unit, learner) to grade cell name to (score, max score, manual score), for each
+    unit's notebook of the same name, from every grade in one query: asking the gradebook
+    learner by learner took 28 s for 500 learners (benchmarks/report_scale.py)."""
+    found: _Grades = {}
+    for unit, learner, cell, score, max_score, manual in rows:
         found.setdefault((unit, learner), {})[cell] = (
             float(score), float(max_score), None if manual is None else float(manual))
     return found
@@ -143,15 +175,13 @@ def _grades(gb) -> dict[tuple[str, str], dict[str, tuple[float, float, float | N
 
 def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
     """grades.csv and criteria.csv for a college gradebook import."""
-    from nbgrader.api import Gradebook
-
     from .evidence import build_evidence, ocr_grade
 
     learners, scores = item_scores(course, course_dir)
     units = list(course.assignments)
     out.mkdir(parents=True, exist_ok=True)
-    with Gradebook(gradebook_url(course_dir)) as gb:
-        people = {s.id: s for s in gb.students}
+    (students,) = _read_gradebook(course_dir, _STUDENTS)
+    people = {row[0]: row[1:] for row in students}
     points: dict[tuple[str, str], float] = {}
     for score in scores:
         key = (score.learner, score.unit)
@@ -163,10 +193,10 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
         writer.writerow(["id", "first_name", "last_name", "email",
                          *[f"{u} (out of {totals[u]:g})" for u in units], "total"])
         for learner in learners:
-            person = people[learner]
+            first_name, last_name, email = people[learner]
             row = [points[(learner, u)] if (learner, u) in points else "" for u in units]
-            writer.writerow([learner, person.first_name or "", person.last_name or "",
-                             person.email or "", *[f"{v:g}" if v != "" else "" for v in row],
+            writer.writerow([learner, first_name or "", last_name or "", email or "",
+                             *[f"{v:g}" if v != "" else "" for v in row],
                              f"{sum(v for v in row if v != ''):g}"])
     evidence = build_evidence(scores, learners, list(course.criteria))
     criteria = out / "criteria.csv"

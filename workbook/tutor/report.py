@@ -81,39 +81,132 @@ def _order(item: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in item.replace("r", "").split("."))
 
 
+def html_table(rows: Sequence[dict[str, str | int]]) -> str:
+    """Rows of text and whole numbers as the same HTML as pandas' ``to_html(index=False)``:
+    pandas took 3 s or more to write 500 learners' evidence packs (benchmarks/report_scale.py)
+    and the packs need none of its number formatting."""
+    def cell(tag: str, value: str | int) -> str:
+        text = str(value).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return f"      <{tag}>{escape(text.strip(), quote=False)}</{tag}>"
+
+    lines = ['<table border="1" class="dataframe">', "  <thead>",
+             '    <tr style="text-align: right;">', *(cell("th", c) for c in rows[0]),
+             "    </tr>", "  </thead>", "  <tbody>"]
+    for row in rows:
+        lines += ["    <tr>", *(cell("td", v) for v in row.values()), "    </tr>"]
+    return "\n".join([*lines, "  </tbody>", "</table>"])
+
+
 def _img(figure, alt: str) -> str:
     data = base64.b64encode(png(figure)).decode("ascii")
     return f"<img src='data:image/png;base64,{data}' alt='{escape(alt)}'>"
 
 
-def heatmap(evidence: Evidence, title: str):
-    """Learners (rows) by criteria (columns), coloured by state, with a legend in words."""
-    from matplotlib.colors import ListedColormap
+HEATMAP_MAX_LEARNERS = 40
+"""Above this many learners the report shows how many learners are in each state per criterion
+instead of a row per learner: at 500 learners the per-learner matrix was a 15,000-pixel image
+that took 7.8 s to draw (benchmarks/report_scale.py) and was too tall to read."""
+STATE_MARKERS = {MET: "o", WORKING: "x"}
+"""A symbol on each cell as well as its colour, so the matrix reads without colour."""
+STATE_HATCHES = {NOT_YET: "", WORKING: "////", MET: ""}
+
+
+def _frameworks(criteria: Sequence[str]) -> list[tuple[int, str]]:
+    """(index of the first criterion, framework) for each run of one framework's criteria."""
+    runs: list[tuple[int, str]] = []
+    for index, criterion in enumerate(criteria):
+        prefix = criterion.split("-")[0]
+        if not runs or runs[-1][1] != prefix:
+            runs.append((index, prefix))
+    return runs
+
+
+def _state_legend(axes, markers: bool, below: float) -> None:
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    handles = []
+    for state in STATES:
+        patch = Patch(facecolor=STATE_COLOURS[state], edgecolor="#1a1a1a",
+                      hatch="" if markers else STATE_HATCHES[state])
+        if markers and state in STATE_MARKERS:
+            patch = (patch, Line2D([], [], linestyle="", marker=STATE_MARKERS[state],
+                                   markersize=5, markerfacecolor="#ffffff",
+                                   markeredgecolor="#1a1a1a"))
+        handles.append(patch)
+    axes.legend(handles=handles, labels=list(STATES), loc="upper center",
+                bbox_to_anchor=(0.5, below), ncol=3, fontsize=8)
+
+
+def heatmap(evidence: Evidence, title: str):
+    """Learners (rows) by criteria (columns), coloured by state and marked with a symbol, with
+    a legend in words. For up to :data:`HEATMAP_MAX_LEARNERS` learners (see
+    :func:`criteria_summary` for more)."""
+    from matplotlib.colors import ListedColormap
+
+    learners = evidence.learners
     values = [[STATES.index(evidence.states[learner][c]) for c in evidence.criteria]
-              for learner in evidence.learners]
-    figure = new_figure(11, 0.28 * len(evidence.learners) + 2.2)
+              for learner in learners]
+    figure = new_figure(11, 0.28 * len(learners) + 2.2)
     axes = figure.add_subplot()
     axes.imshow(values, aspect="auto", interpolation="nearest", vmin=0, vmax=2,
                 cmap=ListedColormap([STATE_COLOURS[s] for s in STATES]))
-    axes.set_yticks(range(len(evidence.learners)))
-    axes.set_yticklabels(evidence.learners, fontsize=7)
-    frameworks = []
-    for index, criterion in enumerate(evidence.criteria):
-        prefix = criterion.split("-")[0]
-        if not frameworks or frameworks[-1][1] != prefix:
-            frameworks.append((index, prefix))
+    for state, marker in STATE_MARKERS.items():  # one scatter per state, not a text per cell
+        code = STATES.index(state)
+        xs = [x for row in values for x, v in enumerate(row) if v == code]
+        ys = [y for y, row in enumerate(values) for v in row if v == code]
+        if xs:
+            filled = {"facecolors": "#ffffff", "edgecolors": "#1a1a1a"}
+            axes.scatter(xs, ys, marker=marker, s=6, linewidths=0.6,
+                         **(filled if marker == "o" else {"color": "#1a1a1a"}))
+    axes.set_yticks(range(len(learners)))
+    axes.set_yticklabels(learners, fontsize=7)
+    _framework_axis(axes, evidence.criteria)
+    axes.set_ylabel("Learner")
+    axes.set_title(title)
+    _state_legend(axes, markers=True, below=-0.12)
+    figure.tight_layout()
+    return figure
+
+
+def _framework_axis(axes, criteria: Sequence[str]) -> None:
+    frameworks = _frameworks(criteria)
     axes.set_xticks([i for i, _ in frameworks])
     axes.set_xticklabels([p for _, p in frameworks], fontsize=8, rotation=0, ha="left")
     for index, _ in frameworks[1:]:
         axes.axvline(index - 0.5, color="#1a1a1a", linewidth=1)
     axes.set_xlabel("Criteria, grouped by framework")
-    axes.set_ylabel("Learner")
+
+
+def state_counts(evidence: Evidence) -> dict[str, dict[str, int]]:
+    """Criterion to how many learners are in each state."""
+    counts = {c: dict.fromkeys(STATES, 0) for c in evidence.criteria}
+    for learner in evidence.learners:
+        for criterion, state in evidence.states[learner].items():
+            counts[criterion][state] += 1
+    return counts
+
+
+def criteria_summary(evidence: Evidence, title: str):
+    """How many learners are met, working towards and not yet on each criterion: one stacked
+    column per criterion, grouped by framework. Its size depends on the criteria, not on the
+    number of learners. Working towards is hatched as well as coloured."""
+    counts = state_counts(evidence)
+    edges = [i - 0.5 for i in range(len(evidence.criteria) + 1)]
+    figure = new_figure(11, 4.4)
+    axes = figure.add_subplot()
+    bottom = [0] * len(evidence.criteria)
+    for state in (MET, WORKING, NOT_YET):  # one stepped patch per state, not a bar per column
+        top = [b + counts[c][state] for b, c in zip(bottom, evidence.criteria, strict=True)]
+        axes.stairs(top, edges, baseline=bottom, fill=True, color=STATE_COLOURS[state],
+                    edgecolor="#1a1a1a", linewidth=0.4, hatch=STATE_HATCHES[state])
+        bottom = top
+    axes.set_xlim(-0.5, len(evidence.criteria) - 0.5)
+    axes.set_ylim(0, len(evidence.learners))
+    _framework_axis(axes, evidence.criteria)
+    axes.set_ylabel("Learners")
     axes.set_title(title)
-    axes.legend(handles=[Patch(facecolor=STATE_COLOURS[s], edgecolor="#1a1a1a", label=s)
-                         for s in STATES], loc="upper center", bbox_to_anchor=(0.5, -0.12),
-                ncol=3, fontsize=8)
+    _state_legend(axes, markers=False, below=-0.2)
     figure.tight_layout()
     return figure
 
@@ -179,7 +272,36 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
         **{u.id: f"{sum(evidence.states[learner][c] == MET for c in u.criteria)}"
                  f"/{len(u.criteria)}" for u in course.units},
         "OCR Unit 7 estimate": ocr_grade(evidence.states[learner]),
-        "Next": ", ".join(evidence.needs_next(learner)[:5])} for learner in learners])
+        "Still to evidence": _still_to_evidence(evidence, learner)} for learner in learners])
+    counts = state_counts(evidence)
+    criteria_table = pd.DataFrame([{
+        "Criterion": c, "What it means": course.criteria[c].summary,
+        **{f"Learners {s}": counts[c][s] for s in (MET, WORKING, NOT_YET)}}
+        for c in evidence.criteria])
+    if len(learners) <= HEATMAP_MAX_LEARNERS:
+        matrix = [
+            "<p>Each square is one criterion for one learner: "
+            + ", ".join(f"{s}" for s in STATES) + " (colours and symbols in the key). The "
+            "table gives the counts in words: criteria met per framework, and per unit (met "
+            "out of the unit's criteria), and every criterion each learner still has to "
+            "evidence.</p>",
+            _img(heatmap(evidence, "Evidence matrix"), "Heatmap of criteria met, working "
+                 "towards and not yet, per learner; the table below gives the counts and the "
+                 "criteria still to evidence.")]
+    else:
+        matrix = [
+            f"<p>With more than {HEATMAP_MAX_LEARNERS} learners a square per learner and "
+            "criterion is too small to read, so the chart shows how many learners are in each "
+            "state on each criterion: " + ", ".join(f"{s}" for s in STATES) + " (colours and "
+            "hatching in the key; the last table in this section gives the same counts). The "
+            "table after the chart gives each learner's counts in words and every criterion "
+            "they still have to evidence; each learner's evidence pack has the items behind "
+            "them.</p>",
+            _img(criteria_summary(evidence, f"Evidence per criterion ({len(learners)} "
+                                  "learners)"),
+                 "Stacked columns, one per criterion grouped by framework: how many learners "
+                 "have met it, are working towards it and have no evidence for it yet; the table "
+                 "below the learners' table gives the same counts.")]
     items = pd.DataFrame([{
         "Unit": s.unit, "Check": s.item, "Answered": s.answered,
         "Facility": round(s.facility, 2),
@@ -196,14 +318,10 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
             _img(score_distribution({u: list(percent[u].values()) for u in units}),
                  "Box plot of learners' scores per unit; the table above gives the same "
                  "figures."),
-            "<h2>Evidence against the criteria</h2>",
-            "<p>Each square is one criterion for one learner: "
-            + ", ".join(f"{s}" for s in STATES) + " (colours in the key). The table gives the "
-            "counts in words: criteria met per framework, and per unit (met out of the "
-            "unit's criteria).</p>",
-            _img(heatmap(evidence, "Evidence matrix"), "Heatmap of criteria met, working "
-                 "towards and not yet, per learner; the table below gives the counts."),
+            "<h2>Evidence against the criteria</h2>", *matrix,
             evidence_table.to_html(index=False),
+            "<h3>Learners in each state, per criterion</h3>",
+            criteria_table.to_html(index=False),
             "<h2>Item analysis of the knowledge checks</h2>",
             "<p>Facility is the share of marks earned (1 = everyone right). Discrimination "
             "is the facility among the top third of learners on that unit minus the bottom "
@@ -222,20 +340,28 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     return figures
 
 
+def _still_to_evidence(evidence: Evidence, learner: str) -> str:
+    """Every criterion the learner has not met, in words, working towards first."""
+    parts = []
+    for state in (WORKING, NOT_YET):
+        chosen = [c for c in evidence.criteria if evidence.states[learner][c] == state]
+        if chosen:
+            parts.append(f"{state} ({len(chosen)}): {', '.join(chosen)}")
+    return "; ".join(parts) or "none: every criterion met"
+
+
 def evidence_pack(course: Course, learner: str, evidence: Evidence,
                   scores: Sequence[ItemScore], out: Path,
                   reflections: dict[str, str] | None = None) -> Path:
     """A printable page of one learner's marks, reflections and the criteria they evidence."""
-    import pandas as pd
-
     mine = [s for s in scores if s.learner == learner]
     units = [u for u in course.assignments if any(s.unit == u for s in mine)]
-    marks = pd.DataFrame([{
+    marks = [{
         "Unit": u, "Title": course.assignment(u).title,
         "Points": f"{sum(s.score or 0 for s in mine if s.unit == u):g} of "
                   f"{course.assignment(u).total_points}",
         "Reflections waiting to be marked": sum(1 for s in mine if s.unit == u
-                                                 and s.score is None)} for u in units])
+                                                 and s.score is None)} for u in units]
     rows = []
     for criterion in course.criteria:
         state = evidence.states[learner][criterion]
@@ -249,9 +375,8 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
             f"<h1>Evidence pack: {escape(learner)}</h1>",
             f"<p>OCR Unit 7 estimate: <strong>{ocr_grade(evidence.states[learner])}</strong>. "
             f"Criteria met: {evidence.counts(learner)[MET]} of {len(course.criteria)}.</p>",
-            "<h2>Marks</h2>", marks.to_html(index=False) if units else "<p>No marks yet.</p>",
-            "<h2>Criteria evidenced</h2>",
-            pd.DataFrame(rows).to_html(index=False) if rows else "<p>None yet.</p>"]
+            "<h2>Marks</h2>", html_table(marks) if marks else "<p>No marks yet.</p>",
+            "<h2>Criteria evidenced</h2>", html_table(rows) if rows else "<p>None yet.</p>"]
     if reflections:
         html.append("<h2>My reflections</h2>")
         for title, text in reflections.items():
