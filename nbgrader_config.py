@@ -43,8 +43,9 @@ c.Execute.timeout = 15
 c.Execute.kernel_manager_class = "workbook.tutor.contain.ContainedKernelManager"
 # nbgrader's own steps, plus ours (workbook/tutor/marking.py): every knowledge check is
 # marked a second time from the answer as written, outside the learner's kernel, so code that
-# rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; and
-# the cells' nbgrader metadata is checked by nbgrader's rules with the schema compiled once.
+# rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; the
+# cells' nbgrader metadata is checked by nbgrader's rules with the schema compiled once; and no
+# cell can be tagged to be skipped.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
@@ -53,6 +54,7 @@ c.Autograde.sanitize_preprocessors = [
     "workbook.tutor.marking.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
+    "workbook.tutor.marking.ExecutionTags",
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

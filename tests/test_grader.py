@@ -136,3 +136,26 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(capsys):
     with pytest.raises(SystemExit):
         cli.main(["autograde", "unit1", "--jobs", "0"])
     assert "'0' is not a whole number of 1 or more" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_hidden_check_tagged_to_be_skipped_still_runs(generated_course, course, tmp_path,
+                                                        capsys):
+    folder, released = fresh_unit1(generated_course, tmp_path)
+    assignment = course.assignment("unit1")
+    first = assignment.checks[0]
+    nb = fill(released, {**right_answers(assignment), first.variable: '""'})
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == first.grade_id:
+            cell.metadata["tags"] = ["skip-execution"]
+    _hand_in(folder, "tagger", nb)
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    graded = nbformat.read(folder / "autograded" / "tagger" / "unit1" / "unit1.ipynb",
+                           as_version=4)
+    check = next(c for c in graded.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == first.grade_id)
+    # The kernel ran the check (its own error), not only the second marking.
+    assert [o.get("ename") for o in check.outputs] == ["NotMarkedRight"]
+    assert "cross_check" not in check.metadata.get("workbook", {})
+    _, scores = item_scores(course, folder)
+    assert sum(s.score or 0 for s in scores if s.kind == "check") == len(assignment.checks) - 1

@@ -10,6 +10,7 @@ from tests.conftest import ROOT
 from workbook.tutor.marking import (
     MAX_CHARACTERS,
     CrossCheck,
+    ExecutionTags,
     LimitOutputSize,
     code_beyond_answer,
     written_answer,
@@ -81,3 +82,17 @@ def test_huge_output_is_cut_and_its_size_noted():
     assert nb.cells[0].outputs[0].text.endswith("... Output cut here (too long) ...\n")
     assert nb.cells[0].metadata["workbook"]["output_characters"] == 50_000_010
     assert nb.cells[1].outputs[0].text == "1\n" and "workbook" not in nb.cells[1].metadata
+
+
+def test_no_cell_can_be_tagged_to_be_skipped_or_to_run_past_its_error():
+    def cell(grade_id, tags=None):
+        made = new_code_cell("pass", metadata={"nbgrader": {"grade_id": grade_id}})
+        if tags is not None:
+            made.metadata["tags"] = tags
+        return made
+
+    nb = new_notebook(cells=[
+        cell("answer_1_1", ["skip-execution", "mine"]), cell("format_1_1"),
+        cell("check_1_1", ["raises-exception", "skip-execution"]), cell("check_1_2")])
+    nb, _ = ExecutionTags().preprocess(nb, {})
+    assert [c.metadata.get("tags") for c in nb.cells] == [["mine"], None, [], None]

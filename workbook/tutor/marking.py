@@ -16,7 +16,13 @@
   calls ``jsonschema.validate``, which checks the schema itself each time (about 2 ms a cell,
   twice per notebook: 0.19 s of every 46-cell knowledge check autograded).
 
-All three are switched on in nbgrader_config.py (``c.Autograde.sanitize_preprocessors`` and
+- :class:`ExecutionTags` runs before the notebook is executed and removes any
+  ``skip-execution`` or ``raises-exception`` tag a learner put on a cell (nbclient skips a cell
+  tagged ``skip-execution``), so no cell, and no hidden check, can be left unrun. The visible
+  format checks are run as well: their message ("You have not answered yet.") is part of the
+  feedback.
+
+All are switched on in nbgrader_config.py (``c.Autograde.sanitize_preprocessors`` and
 ``c.Autograde.autograde_preprocessors``).
 """
 
@@ -180,6 +186,18 @@ class CrossCheck(NbGraderPreprocessor):
             if cell.cell_type == "code":
                 before.append(cell.source)
         return nb, resources
+
+
+EXECUTION_TAGS = ("skip-execution", "raises-exception")
+
+
+class ExecutionTags(NbGraderPreprocessor):
+    """Every cell runs: tags that would skip a cell, or run on past its error, are removed."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if "tags" in cell.metadata:
+            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t not in EXECUTION_TAGS]
+        return cell, resources
 
 
 class LimitOutputSize(LimitOutput):
