@@ -17,6 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = str(Path(sys.executable).parent)
+# nbgrader runs `alembic` by name when it makes a gradebook, in this process too (the scripts
+# add learners in-process): this interpreter's scripts come first, activated or not.
+if BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
 
 
 def env() -> dict[str, str]:
