@@ -17,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = str(Path(sys.executable).parent)
+if str(ROOT) not in sys.path:  # the repository's own tests/ helpers (ours, not textstat's)
+    sys.path.insert(0, str(ROOT))
 # nbgrader runs `alembic` by name when it makes a gradebook, in this process too (the scripts
 # add learners in-process): this interpreter's scripts come first, activated or not.
 if BIN not in os.environ.get("PATH", "").split(os.pathsep):

@@ -28,26 +28,10 @@ from collections.abc import Callable, Iterator
 
 from _common import percentile, table, verdict
 
+from tests.quiz_fixtures import right_answer, wrong_answer
+
 TARGET_MS = 20.0
 Event = tuple[str, Callable[[], object]]
-
-
-def right_answer(question, order) -> object:
-    """What a learner gives to answer a question right, in QuizActivity.choose's form."""
-    if question.type == "match":
-        shown = [question.pairs[p] for p in order]
-        return {n: pair.answer for n, pair in enumerate(shown, start=1)}
-    right = [o.answer for o in question.options if o.correct]
-    return right if question.type == "multiple" else right[0]
-
-
-def wrong_answer(question, order) -> object:
-    if question.type == "match":
-        shown = [question.pairs[p] for p in order]
-        return {n: next(c for c in question.choices if c != pair.answer)
-                for n, pair in enumerate(shown, start=1)}
-    wrong = [o.answer for o in question.options if not o.correct]
-    return wrong if question.type == "multiple" else wrong[0]
 
 
 def sorting(rng: random.Random) -> Iterator[Event]:

@@ -81,11 +81,14 @@ class Evidence:
         chosen = [c for c in self.criteria if c.startswith(prefix)]
         return {s: sum(self.states[learner][c] == s for c in chosen) for s in STATES}
 
+    def still_to_evidence(self, learner: str) -> dict[str, list[str]]:
+        """Criteria not yet met, by state: working towards (closest to done), then not yet."""
+        return {state: [c for c in self.criteria if self.states[learner][c] == state]
+                for state in (WORKING, NOT_YET)}
+
     def needs_next(self, learner: str) -> list[str]:
         """Criteria still to evidence, working-towards first (closest to done)."""
-        working = [c for c in self.criteria if self.states[learner][c] == WORKING]
-        not_yet = [c for c in self.criteria if self.states[learner][c] == NOT_YET]
-        return working + not_yet
+        return [c for chosen in self.still_to_evidence(learner).values() for c in chosen]
 
 
 def build_evidence(scores: Iterable[ItemScore], learners: Sequence[str],

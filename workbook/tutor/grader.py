@@ -5,7 +5,7 @@ start-up (about 4 s here) on every run. ``workbook autograde`` instead starts ``
 processes (one per core by default). Each loads nbgrader and the course's nbgrader_config.py
 once, then takes learners one at a time from a shared queue and grades each with nbgrader's own
 ``Autograde`` converter: the same preprocessors, settings and gradebook writes as
-``nbgrader autograde UNIT --force --student LEARNER``. Two things differ, both in how the work
+``nbgrader autograde UNIT --force --student LEARNER``. Three things differ, all in how the work
 is scheduled, not in what is done:
 
 - kernels come from tutor/pool.py, so the next notebook's kernel starts while this one is
@@ -111,7 +111,8 @@ def _start_worker(course_dir: str, unit: str) -> None:
     if app.coursedir.db_url == f"sqlite:///{db}":
         app.coursedir.db_url = f"sqlite:///{db}?timeout={GRADEBOOK_WAIT}"
     steps = list(app.config.Autograde.get("autograde_preprocessors", []))
-    if EXECUTE in steps:
+    pooled = EXECUTE in steps
+    if pooled:
         app.config.Autograde.autograde_preprocessors = [
             POOLED_EXECUTE if step == EXECUTE else step for step in steps]
     handler = logging.StreamHandler(_LOG)
@@ -132,8 +133,7 @@ def _start_worker(course_dir: str, unit: str) -> None:
     from .pool import POOL, PooledExecute
 
     POOL.course_root = course_root_for(Path(course_dir) / "autograded" / "x" / unit)
-    if (POOLED_EXECUTE in app.config.Autograde.get("autograde_preprocessors", [])
-            and POOL.course_root is not None):
+    if pooled and POOL.course_root is not None:
         run_sync(POOL.prime)("python3", PooledExecute(config=app.config).kernel_arguments(),
                              app.config)
     _course(app.config.CrossCheck.get("course_root") or course_dir)
@@ -260,12 +260,6 @@ class Workers:
                 pass
         for worker in self.processes:
             worker.wait()
-
-
-def grade(course_dir: Path, unit: str, learners: Sequence[str], jobs: int,
-          say: Callable[[str], None] = print) -> list[Graded]:
-    """Grade ``learners`` in ``jobs`` worker processes, saying one line per learner."""
-    return Workers(course_dir, unit, min(jobs, len(learners))).grade(learners, say)
 
 
 if __name__ == "__main__":

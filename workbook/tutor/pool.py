@@ -71,7 +71,6 @@ class KernelPool:
         self.spare: ContainedKernelManager | None = None
         self.spare_key: tuple | None = None
         self.retired: list[tuple[float, ContainedKernelManager, str | None]] = []
-        self.launched = 0
 
     async def _launch(self, key: tuple, config) -> ContainedKernelManager:
         kernel_name, extra_arguments = key
@@ -85,7 +84,6 @@ class KernelPool:
         folder.mkdir(parents=True, exist_ok=True)
         km._workbook_folder = None if private else str(folder)
         await km._async_start_kernel(extra_arguments=list(extra_arguments), cwd=str(folder))
-        self.launched += 1
         return km
 
     async def take(self, kernel_name: str, extra_arguments: list[str],
@@ -144,7 +142,7 @@ class KernelPool:
         if self.spare is not None:
             spare, self.spare = self.spare, None
             await spare._async_kill_kernel()
-            self.retired.append((time.monotonic(), spare, getattr(spare, "_workbook_folder", None)))
+            await self.retire(spare)
         await self.reap(wait=True)
 
 

@@ -342,11 +342,8 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
 
 def _still_to_evidence(evidence: Evidence, learner: str) -> str:
     """Every criterion the learner has not met, in words, working towards first."""
-    parts = []
-    for state in (WORKING, NOT_YET):
-        chosen = [c for c in evidence.criteria if evidence.states[learner][c] == state]
-        if chosen:
-            parts.append(f"{state} ({len(chosen)}): {', '.join(chosen)}")
+    parts = [f"{state} ({len(chosen)}): {', '.join(chosen)}"
+             for state, chosen in evidence.still_to_evidence(learner).items() if chosen]
     return "; ".join(parts) or "none: every criterion met"
 
 

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,24 +39,15 @@ def nbgrader(course_dir: Path, *args: str) -> StepResult:
                       result.stdout + result.stderr)
 
 
-def run_steps(steps: Sequence[tuple[str, Callable[[], StepResult]]], jobs: int = 1,
+def run_steps(steps: Sequence[tuple[str, Callable[[], StepResult]]],
               say: Callable[[str], None] = print) -> list[StepResult]:
-    """Run steps (in parallel when jobs > 1), printing ``[3/30] label ... ok (1.2 s)``."""
+    """Run steps in turn, printing ``[3/30] label ... ok (1.2 s)``."""
     results: list[StepResult] = []
-    total = len(steps)
-
-    def one(item: tuple[int, tuple[str, Callable[[], StepResult]]]) -> StepResult:
-        number, (label, step) = item
+    for number, (label, step) in enumerate(steps, start=1):
         result = step()
         state = "ok" if result.ok else "FAILED"
-        say(f"[{number}/{total}] {label} ... {state} ({result.seconds:.1f} s)")
-        return result
-
-    if jobs > 1:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(one, enumerate(steps, start=1)))
-    else:
-        results = [one(item) for item in enumerate(steps, start=1)]
+        say(f"[{number}/{len(steps)}] {label} ... {state} ({result.seconds:.1f} s)")
+        results.append(result)
     return results
 
 
@@ -81,8 +71,8 @@ def _graded_what_it_could(result: StepResult, course_dir: Path, unit: str,
     failed = set(_LEARNER_FAILED.findall(result.output))
     finished = {x for x in learners
                 if (course_dir / "autograded" / x / unit / f"{unit}.ipynb").is_file()}
-    # Only when someone was graded: a run (or a one-learner --jobs step) that graded nobody
-    # has failed, whatever the reason (a locked gradebook, a broken set-up), and must say so.
+    # Only when someone was graded: a run that graded nobody has failed, whatever the reason
+    # (a locked gradebook, a broken set-up), and must say so.
     if failed and finished and failed.isdisjoint(finished) and failed | finished == set(learners):
         return replace(result, ok=True)
     return result
