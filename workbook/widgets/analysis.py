@@ -74,7 +74,8 @@ class AnalysisForm(widgets.VBox):
         for part, box in self.lists.items():
             box.observe(self._on_list(part), names="value")
         self.option_name = widgets.Text(description="Option name:", style=STYLE,
-                                        placeholder="e.g. Replace it this week")
+                                        placeholder="e.g. Replace it this week",
+                                        continuous_update=False)
         self.option_action = widgets.Dropdown(description="Kind of action:", style=STYLE,
                                               options=[(v, k) for k, v in ACTIONS.items()])
         self.option_cost = widgets.BoundedIntText(description="Cost to the organisation (£):",
@@ -321,15 +322,20 @@ class DevelopmentPlanner(widgets.VBox):
         self.findings: tuple[Finding, ...] = ()
         self.chart_svg = ""
         self.add_class("wb-planner")
+        # Boxes a button reads send their text when the learner leaves them
+        # (continuous_update=False). Sent per keystroke, ipywidgets holds back a box's later
+        # keystrokes until the kernel answers the earlier ones, but sends a click at once, so
+        # a quick Tab and Enter could add a goal without its last letters.
         self.area = widgets.Text(description="What I want to get better at:", layout=WIDE,
-                                 style=STYLE)
-        self.action = widgets.Text(description="How I will do it:", layout=WIDE, style=STYLE)
+                                 style=STYLE, continuous_update=False)
+        self.action = widgets.Text(description="How I will do it:", layout=WIDE, style=STYLE,
+                                   continuous_update=False)
         self.support = widgets.Text(description="Who or what will help:", layout=WIDE,
-                                    style=STYLE)
+                                    style=STYLE, continuous_update=False)
         self.start = widgets.DatePicker(description="Start:", style=STYLE)
         self.end = widgets.DatePicker(description="Finish by:", style=STYLE)
         self.evidence = widgets.Text(description="How I will know I have improved:",
-                                     layout=WIDE, style=STYLE)
+                                     layout=WIDE, style=STYLE, continuous_update=False)
         self.add_button = widgets.Button(description="Add this goal", icon="plus",
                                          tooltip="Add the goal above to your schedule")
         self.add_button.on_click(lambda _: self._add_from_controls())
