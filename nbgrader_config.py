@@ -44,13 +44,14 @@ c.Execute.kernel_manager_class = "workbook.tutor.contain.ContainedKernelManager"
 # nbgrader's own steps, plus ours (workbook/tutor/marking.py): every knowledge check is
 # marked a second time from the answer as written, outside the learner's kernel, so code that
 # rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; the
-# cells' nbgrader metadata is checked by nbgrader's rules with the schema compiled once; and no
-# cell can be tagged to be skipped.
+# cells' nbgrader metadata is checked by nbgrader's rules with the schema compiled once;
+# nbgrader's OverwriteCells and SaveAutoGrades read the gradebook once per notebook, not per
+# cell, and save a learner's grades in one commit; and no cell can be tagged to be skipped.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
+    "workbook.tutor.marking.OverwriteCellsOnce",
     "workbook.tutor.marking.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
@@ -60,7 +61,7 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "workbook.tutor.marking.CrossCheck",
     "workbook.tutor.marking.LimitOutputSize",
-    "nbgrader.preprocessors.SaveAutoGrades",
+    "workbook.tutor.marking.SaveAutoGradesOnce",
     "nbgrader.preprocessors.AssignLatePenalties",
     "workbook.tutor.marking.CheckCellMetadata",
 ]

@@ -159,3 +159,81 @@ def test_a_hidden_check_tagged_to_be_skipped_still_runs(generated_course, course
     assert "cross_check" not in check.metadata.get("workbook", {})
     _, scores = item_scores(course, folder)
     assert sum(s.score or 0 for s in scores if s.kind == "check") == len(assignment.checks) - 1
+
+
+def _tampered(released, answers):
+    """A notebook whose learner changed what nbgrader's OverwriteCells puts back: a question's
+    words, a check's points, a locked cell's type and another's lock."""
+    nb = fill(released, answers)
+    kinds: dict[str, list] = {}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        kinds.setdefault(grade_id.split("_")[0], []).append(cell)
+    kinds["question"][0].source = "I changed the question."
+    kinds["check"][0].metadata["nbgrader"]["points"] = 5
+    kinds["format"][0].cell_type = "markdown"
+    del kinds["format"][0]["outputs"], kinds["format"][0]["execution_count"]
+    kinds["question"][2].metadata["nbgrader"]["locked"] = False
+    return nb
+
+
+def _gradebook_rows(folder: Path) -> tuple[list, list]:
+    from nbgrader.api import Comment, Grade, Gradebook
+
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        grades = sorted((g.student.id, g.name, g.auto_score, g.manual_score, g.extra_credit,
+                         g.needs_manual_grade) for g in gradebook.db.query(Grade))
+        comments = sorted((c.student.id, c.name, c.auto_comment, c.manual_comment)
+                          for c in gradebook.db.query(Comment))
+    return grades, comments
+
+
+def _restored(folder: Path, learner: str) -> list:
+    nb = nbformat.read(folder / "autograded" / learner / "unit1" / "unit1.ipynb", as_version=4)
+    return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
+
+
+@pytest.mark.slow
+def test_our_gradebook_steps_save_and_restore_exactly_what_nbgraders_own_do(
+        generated_course, course, tmp_path):
+    # OverwriteCellsOnce and SaveAutoGradesOnce (tutor/marking.py) read the gradebook once per
+    # notebook; the copy here runs nbgrader's own OverwriteCells and SaveAutoGrades instead.
+    folder, released = fresh_unit1(generated_course, tmp_path)
+    assignment = course.assignment("unit1")
+    right, wrong = right_answers(assignment), wrong_answers(assignment)
+    handed_in = {"all_right": fill(released, right), "blank": fill(released, {}),
+                 "half": fill(released, {k: (right if n % 2 else wrong)[k]
+                                         for n, k in enumerate(right)}),
+                 "tamperer": _tampered(released, right)}
+    for learner, nb in handed_in.items():
+        _hand_in(folder, learner, nb)
+    theirs = tmp_path / "nbgrader-own"
+    shutil.copytree(folder, theirs)
+    config = theirs / "nbgrader_config.py"
+    text = config.read_text()
+    for ours, nbgraders in (("workbook.tutor.marking.OverwriteCellsOnce",
+                             "nbgrader.preprocessors.OverwriteCells"),
+                            ("workbook.tutor.marking.SaveAutoGradesOnce",
+                             "nbgrader.preprocessors.SaveAutoGrades")):
+        assert text.count(f'"{ours}"') == 1
+        text = text.replace(f'"{ours}"', f'"{nbgraders}"')
+    config.write_text(text)
+
+    def warnings(where):
+        run = nbgrader(where, "autograde", "unit1", "--force")
+        return sorted(line.split("] ", 1)[1] for line in run.stderr.splitlines()
+                      if "WARNING" in line and "Removing existing" not in line)
+
+    assert warnings(folder) == warnings(theirs)
+    ours_rows = _gradebook_rows(folder)
+    assert ours_rows == _gradebook_rows(theirs)
+    assert {g[2] for g in ours_rows[0] if g[0] == "all_right"} != {0.0}
+    graded_cells = [c for c in released.cells if any(
+        c.metadata.get("nbgrader", {}).get(kind) for kind in ("grade", "task"))]
+    assert len(ours_rows[0]) == len(handed_in) * len(graded_cells)
+    for learner in handed_in:
+        assert _restored(folder, learner) == _restored(theirs, learner), learner
+    told = "\n".join(warnings(folder))
+    for what in ("'points' for cell check_1_1", "'cell_type' for cell format_1_1",
+                 "'locked' for cell question_1_3", "'checksum' for cell question_1_1"):
+        assert what in told, what

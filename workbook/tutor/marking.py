@@ -22,6 +22,13 @@
   format checks are run as well: their message ("You have not answered yet.") is part of the
   feedback.
 
+- :class:`OverwriteCellsOnce` and :class:`SaveAutoGradesOnce` are nbgrader's OverwriteCells
+  and SaveAutoGrades, whose code runs unchanged, but the gradebook rows they look up one cell
+  at a time (two queries a cell) are read once per notebook, and SaveAutoGrades' commit after
+  every cell (a disk sync each) becomes one commit at the end: about 0.1 s of every knowledge
+  check autograded. If saving fails part-way, nothing is saved, where nbgrader kept the cells
+  before the failure.
+
 All are switched on in nbgrader_config.py (``c.Autograde.sanitize_preprocessors`` and
 ``c.Autograde.autograde_preprocessors``).
 """
@@ -37,6 +44,7 @@ from pathlib import Path
 
 import jsonschema
 from nbformat.v4 import new_output
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
 from nbgrader.nbgraderformat.common import (
     BaseMetadataValidator,
     SchemaTooNewError,
@@ -45,7 +53,13 @@ from nbgrader.nbgraderformat.common import (
 )
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
-from nbgrader.preprocessors import LimitOutput, NbGraderPreprocessor
+from nbgrader.preprocessors import (
+    LimitOutput,
+    NbGraderPreprocessor,
+    OverwriteCells,
+    SaveAutoGrades,
+)
+from sqlalchemy.orm import joinedload
 from traitlets import Unicode
 
 from .sources import is_right
@@ -67,31 +81,48 @@ def written_answer(sources: list[str], variable: str) -> str | None:
     in these cells might set it (a loop, a function, ``globals()``, ``exec``)."""
     value: str | None = None
     for source in sources:
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue  # the kernel could not run it either
-        owner = {id(node): statement for statement in tree.body for node in ast.walk(statement)}
-        setters = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id in SETTERS_BY_NAME:
-                return None
-            if ((isinstance(node, ast.Name) and node.id == variable
-                 and isinstance(node.ctx, (ast.Store, ast.Del)))
-                    or (isinstance(node, (ast.Global, ast.Nonlocal)) and variable in node.names)
-                    or (isinstance(node, ast.alias)
-                        and (node.asname or node.name.split(".")[0]) == variable)):
-                setters.append(node)
-        for node in sorted(setters, key=lambda n: (getattr(n, "lineno", 0),
-                                                   getattr(n, "col_offset", 0))):
-            statement = owner.get(id(node))
-            plain = (isinstance(statement, ast.Assign) and node in statement.targets
-                     and isinstance(statement.value, ast.Constant)
-                     and type(statement.value.value) is str)
-            if not plain:
-                return None
-            value = statement.value.value
+        effect = _what_cell_sets(source, variable)
+        if effect is _UNKNOWN:
+            return None
+        if effect is not _UNCHANGED:
+            value = effect
     return value
+
+
+_UNCHANGED, _UNKNOWN = object(), object()
+
+
+@lru_cache(maxsize=8192)
+def _what_cell_sets(source: str, variable: str):
+    """What one cell does to ``variable``: the string its last plain line gives it,
+    ``_UNCHANGED``, or ``_UNKNOWN`` (it might set it some other way). Cached: every check in a
+    notebook reads the cells before it, and most cells are the same for every learner."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return _UNCHANGED  # the kernel could not run it either
+    owner = {id(node): statement for statement in tree.body for node in ast.walk(statement)}
+    setters = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in SETTERS_BY_NAME:
+            return _UNKNOWN
+        if ((isinstance(node, ast.Name) and node.id == variable
+             and isinstance(node.ctx, (ast.Store, ast.Del)))
+                or (isinstance(node, (ast.Global, ast.Nonlocal)) and variable in node.names)
+                or (isinstance(node, ast.alias)
+                    and (node.asname or node.name.split(".")[0]) == variable)):
+            setters.append(node)
+    effect = _UNCHANGED
+    for node in sorted(setters, key=lambda n: (getattr(n, "lineno", 0),
+                                               getattr(n, "col_offset", 0))):
+        statement = owner.get(id(node))
+        plain = (isinstance(statement, ast.Assign) and node in statement.targets
+                 and isinstance(statement.value, ast.Constant)
+                 and type(statement.value.value) is str)
+        if not plain:
+            return _UNKNOWN
+        effect = statement.value.value
+    return effect
 
 
 SETTERS_BY_NAME = frozenset({"globals", "locals", "vars", "exec", "eval", "setattr",
@@ -280,4 +311,92 @@ class CheckCellMetadata(NbgraderCheckCellMetadata):
             msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
             self.log.error(msg)
             raise ValidationError(msg) from None
+        return nb, resources
+
+
+class _SourceCells:
+    """Answers OverwriteCells' per-cell look-ups from one notebook's cells, read once."""
+
+    def __init__(self, notebook) -> None:
+        self.source = {cell.name: cell for cell in notebook.source_cells}
+        self.graded = {cell.name: cell for cell in [*notebook.task_cells, *notebook.grade_cells]}
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str):
+        if name not in self.source:
+            raise MissingEntry(f"No such source cell: {assignment}/{notebook}/{name}")
+        return self.source[name]
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str):
+        if name not in self.graded:
+            raise MissingEntry(f"No such grade cell: {assignment}/{notebook}/{name}")
+        return self.graded[name]
+
+
+class OverwriteCellsOnce(OverwriteCells):
+    """nbgrader's OverwriteCells, with the notebook's source cells read in one go."""
+
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.db_url = resources["nbgrader"]["db_url"]
+        gradebook = Gradebook(self.db_url)
+        with gradebook:
+            self.gradebook = _SourceCells(
+                gradebook.find_notebook(self.notebook_id, self.assignment_id))
+            nb, resources = super(OverwriteCells, self).preprocess(nb, resources)
+            self.gradebook = gradebook
+            if self.add_missing_cells:
+                nb, resources = self.add_missing_grade_cells(nb, resources)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
+
+
+class _LaterCommit:
+    def commit(self) -> None:
+        """Nothing yet: SaveAutoGradesOnce commits once, after the last cell."""
+
+
+class _SubmittedRows:
+    """Answers SaveAutoGrades' per-cell look-ups from one submitted notebook's grades and
+    comments, read once."""
+
+    db = _LaterCommit()
+
+    def __init__(self, gradebook, submitted) -> None:
+        def by_cell(kind):
+            rows = (gradebook.db.query(kind).options(joinedload(kind.cell))
+                    .filter(kind.notebook_id == submitted.id))
+            return {row.cell.name: row for row in rows}
+
+        self.grades, self.comments = by_cell(Grade), by_cell(Comment)
+
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str):
+        if grade_cell not in self.grades:
+            raise MissingEntry(f"No such grade for {student}: {assignment}/{notebook}/"
+                               f"{grade_cell}")
+        return self.grades[grade_cell]
+
+    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str):
+        if solution_cell not in self.comments:
+            raise MissingEntry(f"No such comment for {student}: {assignment}/{notebook}/"
+                               f"{solution_cell}")
+        return self.comments[solution_cell]
+
+
+class SaveAutoGradesOnce(SaveAutoGrades):
+    """nbgrader's SaveAutoGrades, with the learner's rows read in one go and one commit."""
+
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.student_id = resources["nbgrader"]["student"]
+        self.db_url = resources["nbgrader"]["db_url"]
+        gradebook = Gradebook(self.db_url)
+        with gradebook:
+            submitted = gradebook.find_submission_notebook(
+                self.notebook_id, self.assignment_id, self.student_id)
+            self.gradebook = _SubmittedRows(gradebook, submitted)
+            nb, resources = super(SaveAutoGrades, self).preprocess(nb, resources)
+            self.gradebook = gradebook
+            gradebook.db.commit()
         return nb, resources
