@@ -25,9 +25,9 @@
 - :class:`OverwriteCellsOnce` and :class:`SaveAutoGradesOnce` are nbgrader's OverwriteCells
   and SaveAutoGrades, whose code runs unchanged, but the gradebook rows they look up one cell
   at a time (two queries a cell) are read once per notebook, and SaveAutoGrades' commit after
-  every cell (a disk sync each) becomes one commit at the end: about 0.1 s of every knowledge
-  check autograded. If saving fails part-way, nothing is saved, where nbgrader kept the cells
-  before the failure.
+  every cell (a disk sync each) becomes one commit at the end: about 30 ms of every knowledge
+  check autograded (60 ms to 32 ms for the two steps on unit 4). If saving fails part-way,
+  nothing is saved, where nbgrader kept the cells before the failure.
 
 All are switched on in nbgrader_config.py (``c.Autograde.sanitize_preprocessors`` and
 ``c.Autograde.autograde_preprocessors``).
