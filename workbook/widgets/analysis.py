@@ -74,8 +74,7 @@ class AnalysisForm(widgets.VBox):
         for part, box in self.lists.items():
             box.observe(self._on_list(part), names="value")
         self.option_name = widgets.Text(description="Option name:", style=STYLE,
-                                        placeholder="e.g. Replace it this week",
-                                        continuous_update=False)
+                                        placeholder="e.g. Replace it this week")
         self.option_action = widgets.Dropdown(description="Kind of action:", style=STYLE,
                                               options=[(v, k) for k, v in ACTIONS.items()])
         self.option_cost = widgets.BoundedIntText(description="Cost to the organisation (£):",
