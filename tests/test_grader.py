@@ -224,7 +224,8 @@ def test_our_gradebook_steps_save_and_restore_exactly_what_nbgraders_own_do(
         return sorted(line.split("] ", 1)[1] for line in run.stderr.splitlines()
                       if "WARNING" in line and "Removing existing" not in line)
 
-    assert warnings(folder) == warnings(theirs)
+    told = warnings(folder)
+    assert told == warnings(theirs)
     ours_rows = _gradebook_rows(folder)
     assert ours_rows == _gradebook_rows(theirs)
     assert {g[2] for g in ours_rows[0] if g[0] == "all_right"} != {0.0}
@@ -233,7 +234,6 @@ def test_our_gradebook_steps_save_and_restore_exactly_what_nbgraders_own_do(
     assert len(ours_rows[0]) == len(handed_in) * len(graded_cells)
     for learner in handed_in:
         assert _restored(folder, learner) == _restored(theirs, learner), learner
-    told = "\n".join(warnings(folder))
     for what in ("'points' for cell check_1_1", "'cell_type' for cell format_1_1",
                  "'locked' for cell question_1_3", "'checksum' for cell question_1_1"):
-        assert what in told, what
+        assert any(what in line for line in told), what

@@ -314,6 +314,15 @@ class CheckCellMetadata(NbgraderCheckCellMetadata):
         return nb, resources
 
 
+def _row(rows: dict, name: str, what: str):
+    """``rows[name]``, or nbgrader's MissingEntry naming what was not found, as its own
+    ``Gradebook.find_...`` look-ups raise."""
+    try:
+        return rows[name]
+    except KeyError:
+        raise MissingEntry(f"No such {what}: {name}") from None
+
+
 class _SourceCells:
     """Answers OverwriteCells' per-cell look-ups from one notebook's cells, read once."""
 
@@ -322,14 +331,10 @@ class _SourceCells:
         self.graded = {cell.name: cell for cell in [*notebook.task_cells, *notebook.grade_cells]}
 
     def find_source_cell(self, name: str, notebook: str, assignment: str):
-        if name not in self.source:
-            raise MissingEntry(f"No such source cell: {assignment}/{notebook}/{name}")
-        return self.source[name]
+        return _row(self.source, name, f"source cell in {assignment}/{notebook}")
 
     def find_graded_cell(self, name: str, notebook: str, assignment: str):
-        if name not in self.graded:
-            raise MissingEntry(f"No such grade cell: {assignment}/{notebook}/{name}")
-        return self.graded[name]
+        return _row(self.graded, name, f"grade cell in {assignment}/{notebook}")
 
 
 class OverwriteCellsOnce(OverwriteCells):
@@ -371,16 +376,11 @@ class _SubmittedRows:
         self.grades, self.comments = by_cell(Grade), by_cell(Comment)
 
     def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str):
-        if grade_cell not in self.grades:
-            raise MissingEntry(f"No such grade for {student}: {assignment}/{notebook}/"
-                               f"{grade_cell}")
-        return self.grades[grade_cell]
+        return _row(self.grades, grade_cell, f"grade for {student} in {assignment}/{notebook}")
 
     def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str):
-        if solution_cell not in self.comments:
-            raise MissingEntry(f"No such comment for {student}: {assignment}/{notebook}/"
-                               f"{solution_cell}")
-        return self.comments[solution_cell]
+        return _row(self.comments, solution_cell,
+                    f"comment for {student} in {assignment}/{notebook}")
 
 
 class SaveAutoGradesOnce(SaveAutoGrades):
