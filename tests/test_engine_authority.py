@@ -13,10 +13,11 @@ from workbook.content.records import (
     Law,
     LawCatalogue,
     LawSituation,
+    LawSource,
 )
 from workbook.content.templating import pounds
 from workbook.engine.authority import INSIDE, authority_bank, authority_question, decide
-from workbook.engine.laws import law_bank, law_question
+from workbook.engine.laws import answer_laws, law_bank, law_question
 
 
 @pytest.fixture
@@ -96,14 +97,18 @@ def test_the_bank_keeps_the_request_order_ids_and_criteria(org):
     assert all(q.criteria == ("CG216-1.6",) and q.type == "single" for q in bank.questions)
 
 
+SOURCE = LawSource("s.1", "2015", "legislation.gov.uk")
 CATALOGUE = LawCatalogue(
-    laws=(Law("consumer-rights-act-2015", "Consumer Rights Act 2015", "current", "2015",
-              "Goods and services."),
-          Law("equality-act-2010", "Equality Act 2010", "current", "2010", "Fair treatment."),
-          Law("sale-of-goods-act-1979", "Sale of Goods Act 1979", "replaced", "", "Old.",
+    laws=(Law("consumer-rights-act-2015", "Consumer Rights Act 2015", "current",
+              "Goods and services.", SOURCE),
+          Law("sentencing-act-2020", "Sentencing Act 2020", "current", "Sentences.", SOURCE),
+          Law("equality-act-2010", "Equality Act 2010", "current", "Fair treatment.", SOURCE),
+          Law("sale-of-goods-act-1979", "Sale of Goods Act 1979", "replaced", "Old.", SOURCE,
               ("consumer-rights-act-2015",), "1 October 2015")),
     situations=(LawSituation("law-01", "Kwame's kettle broke.", "consumer-rights-act-2015",
-                             "It is faulty goods.", ("SYN-KC5",)),))
+                             "It is faulty goods.", ("SYN-KC5",), SOURCE),
+                LawSituation("law-02", "A ramp is missing.", "equality-act-2010",
+                             "Adjustments.", ("SYN-KC5",), SOURCE)))
 
 
 def test_which_law_offers_only_current_laws_and_explains_each():
@@ -113,4 +118,10 @@ def test_which_law_offers_only_current_laws_and_explains_each():
     assert [o.correct for o in question.options] == [True, False]
     assert question.options[0].feedback == "Yes. It is faulty goods."
     assert question.options[1].feedback == "Not this one. Fair treatment."
-    assert law_bank(CATALOGUE, "unit5").questions == (question,)
+    assert law_bank(CATALOGUE, "unit5").questions[0] == question
+
+
+def test_which_law_leaves_out_current_laws_that_answer_no_situation():
+    """The Sentencing Act is current, but no situation is about it, so it is not an option."""
+    assert [law.id for law in answer_laws(CATALOGUE)] == ["consumer-rights-act-2015",
+                                                          "equality-act-2010"]

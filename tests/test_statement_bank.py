@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
+import yaml
 
 from workbook.content import CATEGORIES, CHANNELS
 from workbook.content.records import Statement, StatementBank
@@ -31,6 +33,25 @@ def is_one_sentence(reason: str) -> bool:
     for abbreviation in ABBREVIATIONS:
         text = text.replace(abbreviation + " ", abbreviation.replace(".", "") + " ")
     return text.endswith(".") and not re.search(r"[.!?][\"')]*\s+[\"']?[A-Z]", text)
+
+
+# Each speaker name's heritage group and gender, as a UK reader is likely to read it.
+NAME_GROUPS = yaml.safe_load((Path(__file__).parent / "data" / "name_groups.yaml").read_text())
+
+
+def spread(bank: StatementBank, trait: int) -> dict[str, dict[str, int]]:
+    """For each value of a name trait (0: heritage group, 1: gender), how many statements of
+    each category are spoken by a name with it (zeros included)."""
+    counts: dict[str, dict[str, int]] = {}
+    for s in bank.statements:
+        row = counts.setdefault(NAME_GROUPS[s.name][trait], dict.fromkeys(CATEGORIES, 0))
+        row[s.category] += 1
+    return counts
+
+
+def uneven(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The rows whose categories differ by more than one statement."""
+    return {k: row for k, row in counts.items() if max(row.values()) - min(row.values()) > 1}
 
 
 def words(text: str) -> int:
@@ -60,6 +81,16 @@ def test_bank_counts_gives_a_count_per_category_and_per_channel():
         "channel": {"face-to-face": 0, "telephone": 0, "email": 2, "letter": 0,
                     "social-media": 0, "sms": 1},
     }
+
+
+def test_spread_counts_each_group_per_category_and_uneven_finds_a_lopsided_group():
+    small = StatementBank("unit9", (make("st-001", "aggressive", "email"),
+                                    make("st-002", "aggressive", "sms"),
+                                    make("st-003", "passive", "email")))
+    counts = spread(small, 0)  # "Sam" is in the table
+    group = NAME_GROUPS["Sam"][0]
+    assert counts == {group: {"assertive": 0, "aggressive": 2, "passive": 1}}
+    assert uneven(counts) == counts
 
 
 def test_bank_counts_of_the_real_bank_add_up_to_its_size(bank):
@@ -140,6 +171,26 @@ def test_every_text_is_at_most_35_words(bank):
 def test_ids_are_unique(bank):
     ids = [s.id for s in bank.statements]
     assert len(ids) == len(set(ids))
+
+
+def test_every_speaker_name_is_in_the_name_group_table(bank):
+    assert sorted({s.name for s in bank.statements} - set(NAME_GROUPS)) == []
+
+
+def test_no_heritage_group_leans_towards_one_behaviour(bank):
+    """Aggressive speakers must not be mostly one group while another group is mostly passive:
+    every group's names are spread evenly, at most one statement apart between categories."""
+    assert uneven(spread(bank, 0)) == {}
+
+
+def test_no_gender_leans_towards_one_behaviour(bank):
+    assert uneven(spread(bank, 1)) == {}
+
+
+def test_minority_ethnic_names_are_a_fair_share_of_every_category(bank):
+    counts = Counter(s.category for s in bank.statements
+                     if NAME_GROUPS[s.name][0] != "british-irish")
+    assert max(counts.values()) - min(counts[c] for c in CATEGORIES) <= 1, counts
 
 
 def test_names_are_varied(bank):

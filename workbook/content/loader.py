@@ -35,7 +35,9 @@ from .records import (
     KnowledgeCheck,
     Law,
     LawCatalogue,
+    LawFact,
     LawSituation,
+    LawSource,
     Limits,
     MatchPair,
     Option,
@@ -529,11 +531,18 @@ def _build_authority(data: dict, label: str, criteria: Mapping[str, Criterion],
                         tuple(requests))
 
 
+def _law_source(entry: Mapping[str, Any]) -> LawSource:
+    s = entry["source"]
+    return LawSource(section=s["section"], in_force=s["in_force"], reference=s["reference"],
+                     confirmed=s.get("confirmed", True))
+
+
 def _build_laws(data: dict, label: str, criteria: Mapping[str, Criterion],
                 employer: EmployerText) -> LawCatalogue:
     fill = _Filler(employer, label)
     _unique_ids(data["laws"], label, "laws")
     _unique_ids(data["situations"], label, "situations")
+    _unique_ids(data.get("facts", ()), label, "facts")
     status = {law["id"]: law["status"] for law in data["laws"]}
     laws = []
     for law in data["laws"]:
@@ -549,9 +558,13 @@ def _build_laws(data: dict, label: str, criteria: Mapping[str, Criterion],
             if status.get(successor) != "current":
                 raise ContentError(label, f"{successor!r} is not the id of a current law in "
                                    "laws", item, "replaced_by")
+        source = _law_source(law)
+        if (law["status"] == "passed") == source.confirmed:
+            raise ContentError(label, "a passed law has confirmed: false, and only a passed law "
+                               "does (passed means not confirmed in force)", item,
+                               "source.confirmed")
         laws.append(Law(id=law["id"], name=law["name"], status=law["status"],
-                        in_force=law.get("in_force", ""),
-                        covers=fill.text(law["covers"], item, "covers"),
+                        covers=fill.text(law["covers"], item, "covers"), source=source,
                         replaced_by=tuple(law.get("replaced_by", ())),
                         replaced_on=law.get("replaced_on", "")))
     situations = []
@@ -563,8 +576,17 @@ def _build_laws(data: dict, label: str, criteria: Mapping[str, Criterion],
                                item, "law")
         situations.append(LawSituation(
             id=s["id"], situation=fill.text(s["situation"], item, "situation"), law=s["law"],
-            why=fill.text(s["why"], item, "why"), criteria=tuple(s["criteria"])))
-    return LawCatalogue(tuple(laws), tuple(situations))
+            why=fill.text(s["why"], item, "why"), criteria=tuple(s["criteria"]),
+            source=_law_source(s)))
+    facts = []
+    for f in data.get("facts", ()):
+        item = f"{f['id']!r} in facts"
+        if f["law"] not in status or status[f["law"]] == "replaced":
+            raise ContentError(label, f"{f['law']!r} is not the id of a current or passed law "
+                               "in laws", item, "law")
+        facts.append(LawFact(id=f["id"], says=f["says"], law=f["law"], source=_law_source(f),
+                             taught_in=tuple((t["file"], t["phrase"]) for t in f["taught_in"])))
+    return LawCatalogue(tuple(laws), tuple(situations), tuple(facts))
 
 
 def _build_rewrites(data: dict, label: str, criteria: Mapping[str, Criterion],

@@ -431,18 +431,37 @@ class AuthoritySet:
 
 
 @dataclass(frozen=True)
+class LawSource:
+    """Where a law statement comes from, so a tutor can check it against the law itself."""
+
+    section: str
+    """The section, regulation or rule, e.g. ``s.23(2)(b)``."""
+    in_force: str
+    """When that part started to apply, or why that is not confirmed."""
+    reference: str
+    """Where to read it: legislation.gov.uk or the guidance it was checked against."""
+    confirmed: bool = True
+    """False when it is not confirmed in force; the course then words it as uncertain."""
+
+
+@dataclass(frozen=True)
 class Law:
-    """A law, current or replaced, as a customer-service worker needs to know it."""
+    """A law, current, passed (not confirmed in force) or replaced, as a customer-service worker
+    needs to know it."""
 
     id: str
     name: str
     status: str
-    """``current`` or ``replaced``."""
-    in_force: str
+    """``current``, ``passed`` (not confirmed in force) or ``replaced``."""
     covers: str
+    source: LawSource
     replaced_by: tuple[str, ...] = ()
     """Ids of the laws that replaced it (replaced laws only)."""
     replaced_on: str = ""
+
+    @property
+    def in_force(self) -> str:
+        return self.source.in_force
 
 
 @dataclass(frozen=True)
@@ -454,14 +473,30 @@ class LawSituation:
     law: str
     why: str
     criteria: tuple[str, ...]
+    source: LawSource
+
+
+@dataclass(frozen=True)
+class LawFact:
+    """A point of law a lesson or scenario teaches, traced to its source."""
+
+    id: str
+    says: str
+    law: str
+    """The id of the law in the catalogue."""
+    source: LawSource
+    taught_in: tuple[tuple[str, str], ...]
+    """(file, phrase) pairs: the notebook or course_data file that teaches it, and words it uses."""
 
 
 @dataclass(frozen=True)
 class LawCatalogue:
-    """course_data/laws.yaml: the laws the course teaches and the "which law?" situations."""
+    """course_data/laws.yaml: the laws the course teaches, the "which law?" situations, and the
+    points of law lessons teach, each traced to its source."""
 
     laws: tuple[Law, ...]
     situations: tuple[LawSituation, ...]
+    facts: tuple[LawFact, ...] = ()
 
     def law(self, law_id: str) -> Law:
         for law in self.laws:

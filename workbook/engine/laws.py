@@ -1,15 +1,23 @@
 """"Which law applies?": each situation becomes a question whose options are today's laws.
 
-Only current laws are offered, so no activity can present a replaced act as a right answer.
-Every option's feedback says what that law covers, so a wrong pick is explained.
+Only current laws that answer at least one situation are offered, so no activity can present
+a replaced act as a right answer, and laws the course names for other reasons (such as
+sentencing) do not crowd the list. Every option's feedback says what that law covers, so a wrong
+pick is explained.
 """
 
 from __future__ import annotations
 
-from ..content.records import LawCatalogue, LawSituation, Option, Question, QuestionBank, Topic
+from ..content.records import Law, LawCatalogue, LawSituation, Option, Question, QuestionBank, Topic
 
 TOPIC = Topic("which-law", "Which law applies?")
 ASK = "Which law applies to this situation?"
+
+
+def answer_laws(catalogue: LawCatalogue) -> tuple[Law, ...]:
+    """The current laws that are the answer to at least one situation, in catalogue order."""
+    used = {s.law for s in catalogue.situations}
+    return tuple(law for law in catalogue.current if law.id in used)
 
 
 def law_question(situation: LawSituation, catalogue: LawCatalogue) -> Question:
@@ -17,7 +25,7 @@ def law_question(situation: LawSituation, catalogue: LawCatalogue) -> Question:
         Option(law.name, law.id == situation.law,
                f"Yes. {situation.why}" if law.id == situation.law else
                f"Not this one. {law.covers}")
-        for law in catalogue.current)
+        for law in answer_laws(catalogue))
     return Question(id=situation.id, type="single", topic=TOPIC.id, difficulty=2,
                     criteria=situation.criteria, question=f"{situation.situation}\n\n{ASK}",
                     options=options)
