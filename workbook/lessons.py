@@ -45,7 +45,8 @@ def authority_activity(unit: str, size: int = DEFAULT_QUIZ_SIZE) -> QuizActivity
 
 
 def law_activity(unit: str, size: int = DEFAULT_QUIZ_SIZE) -> QuizActivity:
-    """"Which law applies?": situations from course_data/laws.yaml, today's laws as options."""
+    """"Which law applies?": situations from course_data/laws.yaml, the laws that answer them as
+    options."""
     course = load_course()
     course.unit(unit)  # a clear error for a mistyped unit id
     return QuizActivity(law_bank(course.law_catalogue(), unit), ProgressStore(), size=size,
