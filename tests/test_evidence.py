@@ -213,3 +213,170 @@ def test_observations_of_another_learner_do_not_count(kind):
     evidence = build_evidence([reflection(3)], ["amara"], ["X"], {"X": "observation or witness"},
                               [seen(kind, learner="ben")])
     assert evidence.states["amara"]["X"] == WORKING
+
+
+# --------------------------------------------------------------------------- workbook observe
+
+ROSTER = "id,first_name,last_name,email\namara,Amara,Okoye,\nben,Ben,Li,\n"
+
+
+@pytest.fixture(scope="module")
+def observed_course(tmp_path_factory):
+    """A copy of the course with amara and ben in its gradebook and nothing submitted."""
+    from tests.conftest import copy_course
+    from workbook import cli
+
+    folder = copy_course(tmp_path_factory.mktemp("observe"))
+    (folder / "roster.csv").write_text(ROSTER)
+    assert cli.main(["--course-dir", str(folder), "learners", str(folder / "roster.csv")]) == 0
+    return folder
+
+
+@pytest.fixture
+def course_dir(observed_course):
+    (observed_course / "observations.csv").unlink(missing_ok=True)
+    return observed_course
+
+
+def observe(course_dir, *args):
+    from workbook import cli
+
+    return cli.main(["--course-dir", str(course_dir), "observe", *args])
+
+
+GOOD = ["--criteria", "CG216-2.1,CG216-2.2", "--date", "2026-11-30", "--observer",
+        "Dee Assessor", "--context", "Returns desk, angry customer with a faulty kettle",
+        "--note", "Stayed calm"]
+
+
+def test_observe_records_an_observation_beside_the_gradebook(course_dir, capsys):
+    from workbook.tutor.observations import read_observations
+
+    assert observe(course_dir, "amara", *GOOD) == 0
+    assert observe(course_dir, "amara", *GOOD[:6], "--context", "Phone", "--kind",
+                   "witness") == 0
+    assert "2026-11-30" in capsys.readouterr().out
+    assert read_observations(course_dir) == [
+        Observation("amara", "2026-11-30", "observation", "Dee Assessor",
+                    "Returns desk, angry customer with a faulty kettle",
+                    ("CG216-2.1", "CG216-2.2"), "Stayed calm"),
+        Observation("amara", "2026-11-30", "witness", "Dee Assessor", "Phone",
+                    ("CG216-2.1", "CG216-2.2"), "")]
+    assert (course_dir / "observations.csv").read_text().splitlines()[0] == \
+        "learner,date,kind,observer,context,criteria,note"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (["amra"], "learner: no learner 'amra' in the gradebook. Did you mean amara?"),
+    (["amara", "--criteria", "CG216-21"], "criteria: unknown criterion 'CG216-21'. Did you "
+                                          "mean CG216-2.1?"),
+    (["amara", "--date", "30/11/2026"], "date: '30/11/2026' is not a date written as "
+                                        "YYYY-MM-DD"),
+    (["amara", "--date", "2999-01-01"], "date: 2999-01-01 is in the future"),
+    (["amara", "--observer", " "], "observer: empty"),
+    ([], "name the learner"),
+])
+def test_observe_refuses_bad_input_and_writes_nothing(course_dir, capsys, change, message):
+    learner = change[:1] if change and not change[0].startswith("-") else []
+    args = [*learner, *GOOD, *change[len(learner):]]
+    assert observe(course_dir, *args) == 1
+    assert message in capsys.readouterr().err
+    assert not (course_dir / "observations.csv").exists()
+
+
+IMPORT = ("learner,date,observer,context,criteria,kind,note\n"
+          "amara,2026-11-02,Dee Assessor,Shop floor,CG216-2.1; CG216-2.5,,First\n"
+          "amara,2026-11-09,Dee Assessor,Phone,CG216-2.3 CSP-P3 CSP-S(a),observation,\n"
+          "ben,2026-11-10,Sam Lead,Desk,\"CG216-2.6, CG216-2.7\",witness,Testimony\n")
+
+
+def test_an_import_adds_every_row(course_dir, capsys, tmp_path):
+    from workbook.tutor.observations import read_observations
+
+    (tmp_path / "in.csv").write_text(IMPORT)
+    assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 0
+    assert "3 added" in capsys.readouterr().out
+    found = read_observations(course_dir)
+    assert [(o.learner, o.kind, o.criteria) for o in found] == [
+        ("amara", "observation", ("CG216-2.1", "CG216-2.5")),
+        ("amara", "observation", ("CG216-2.3", "CSP-P3", "CSP-S(a)")),
+        ("ben", "witness", ("CG216-2.6", "CG216-2.7"))]
+
+
+def test_an_import_with_bad_rows_names_each_and_imports_nothing(course_dir, capsys, tmp_path):
+    assert observe(course_dir, "amara", *GOOD) == 0
+    before = (course_dir / "observations.csv").read_text()
+    bad = IMPORT + ("bne,2026-11-11,Sam Lead,Desk,CG216-2.6,,\n"
+                    "amara,2026-11-12,Sam Lead,Desk,CG216-2.6,watched,\n"
+                    "amara,2026-11-13,,Desk,CSP-S(e),,\n")
+    (tmp_path / "in.csv").write_text(bad)
+    assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 1
+    err = capsys.readouterr().err
+    assert "nothing imported" in err
+    assert "line 5, learner: no learner 'bne' in the gradebook. Did you mean ben?" in err
+    assert "line 6, kind: 'watched' is not observation or witness" in err
+    assert "line 7, observer: empty" in err
+    assert (course_dir / "observations.csv").read_text() == before
+    (tmp_path / "in.csv").write_text("learner,date,context,criteria\n")
+    assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 1
+    assert "line 1: the header has no observer column" in capsys.readouterr().err
+
+
+def test_the_evidence_command_shows_knowledge_and_observed_performance(course_dir, capsys,
+                                                                       tmp_path):
+    (tmp_path / "in.csv").write_text(IMPORT)
+    assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 0
+    from workbook import cli
+
+    capsys.readouterr()
+    assert cli.main(["--course-dir", str(course_dir), "evidence"]) == 0
+    out = capsys.readouterr().out
+    assert "Knowledge evidence" in out and "Observed performance" in out
+    rows = [line for line in out.splitlines() if line.startswith("amara ")]
+    # Met, then knowledge (nothing submitted), then observed: amara's two observations name
+    # CG216-2.1, 2.3 and 2.5 (3 of 7 LO2 criteria) and NVQ PC3 (1 of 16).
+    assert len(rows) == 3
+    assert rows[2].split()[1:4] == ["3/7", "0/21", "1/16"]
+    assert "CG216: 2 of 3 challenging customers observed" in rows[2]
+    assert "CSP: 1 of 2 scope points (a)-(d) directly observed" in rows[2]
+    ben = [line for line in out.splitlines() if line.startswith("ben ")][2]
+    # ben's witness testimony meets 2.6 and 2.7 but does not count as a customer observed.
+    assert ben.split()[1] == "2/7" and "CG216: 0 of 3 challenging customers observed" in ben
+
+
+def test_the_evidence_pack_prints_observations_for_sign_off(course, tmp_path):
+    from workbook.tutor.report import evidence_pack
+
+    observations = [seen(criteria=("CG216-2.1",), date="2026-11-30"),
+                    seen("witness", ("CG216-2.2",), date="2026-11-02"),
+                    seen(criteria=("CG216-2.3",), learner="ben")]
+    evidence = build_evidence([reflection(3, criteria=("CG216-2.1",))], ["amara"],
+                              list(course.criteria), workplace_needs(course), observations)
+    assert evidence.states["amara"]["CG216-2.1"] == MET
+    page = evidence_pack(course, "amara", evidence, [], tmp_path, None,
+                         observations[:2]).read_text()
+    section = page.split("Workplace evidence", 1)[1]
+    # Oldest first, each with its date, kind, observer, context and criteria.
+    assert section.index("2026-11-02") < section.index("2026-11-30")
+    assert "<td>witness testimony</td>" in section and "<td>Dee Assessor</td>" in section
+    assert "<td>Returns desk</td>" in section and "<td>CG216-2.1</td>" in section
+    assert "CG216: 1 of 3 challenging customers observed" in section
+    assert "Sign-off" in section
+    for role in ("Assessor", "Learner"):
+        assert f"<td>{role}</td>" in section
+    assert "<th>Signature</th>" in section and "<th>Date</th>" in section
+    assert "observation 2026-11-30" in page  # beside the criterion it evidences
+
+
+def test_help_states_the_rules_and_the_import_columns(capsys):
+    from workbook import cli
+
+    for command, words in (("evidence", ["two achieved checks", "two thirds",
+                                         "witness", "Distinction"]),
+                           ("observe", ["learner", "date", "observer", "context", "criteria",
+                                        "kind", "note", "line number"])):
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"])
+        out = capsys.readouterr().out
+        for word in words:
+            assert word in out, (command, word)
