@@ -383,8 +383,10 @@ def observation_section(course: Course, learner: str,
                     + "; ".join(escape(str(c)) for c in counts) + ".</p>")
     html.append("<h3>Sign-off</h3><p>We confirm that the observations above are a true record "
                 "of the learner's work.</p>")
-    html.append(html_table([{"Role": role, "Name": "", "Signature": "", "Date": ""}
-                            for role in ("Assessor", "Learner")]))
+    blank = "<td style='min-width: 12rem; height: 2.6rem'></td>"
+    html.append("<table><tr><th>Role</th><th>Name</th><th>Signature</th><th>Date</th></tr>"
+                + "".join(f"<tr><td>{role}</td>{blank * 3}</tr>"
+                          for role in ("Assessor", "Learner")) + "</table>")
     return html
 
 
