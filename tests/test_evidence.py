@@ -317,6 +317,14 @@ def test_an_import_with_bad_rows_names_each_and_imports_nothing(course_dir, caps
     assert "line 6, kind: 'watched' is not observation or witness" in err
     assert "line 7, observer: empty" in err
     assert (course_dir / "observations.csv").read_text() == before
+    # The same file twice: the second import is refused row by row, so no customer counts twice.
+    (tmp_path / "in.csv").write_text(IMPORT)
+    assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 0
+    after = (course_dir / "observations.csv").read_text()
+    assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 1
+    assert "line 2, already recorded" in capsys.readouterr().err
+    assert observe(course_dir, "amara", *GOOD) == 1
+    assert (course_dir / "observations.csv").read_text() == after
     (tmp_path / "in.csv").write_text("learner,date,context,criteria\n")
     assert observe(course_dir, "--import", str(tmp_path / "in.csv")) == 1
     assert "line 1: the header has no observer column" in capsys.readouterr().err

@@ -238,16 +238,20 @@ def cmd_observe(args: argparse.Namespace) -> int:
         check_observation,
         learner_ids,
         read_import,
+        read_observations,
+        refuse_repeat,
         store_path,
     )
 
     course_dir = _course_dir(args)
     learners, today = learner_ids(course_dir), dt.date.today()
+    recorded = read_observations(course_dir)
     try:
         if args.import_file:
             if args.learner:
                 raise ObservationError("give a learner or --import FILE, not both")
-            found = read_import(Path(args.import_file), learners, course.criteria, today)
+            found = read_import(Path(args.import_file), learners, course.criteria, today,
+                                recorded)
         else:
             if not args.learner:
                 raise ObservationError("name the learner (or use --import FILE)")
@@ -255,6 +259,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
                       "kind": args.kind, "observer": args.observer, "context": args.context,
                       "criteria": args.criteria, "note": args.note}
             found = [check_observation(fields, learners, course.criteria, today)]
+            refuse_repeat(found[0], recorded)
     except ObservationError as error:
         print(f"Not recorded: {error}", file=sys.stderr)
         return 1

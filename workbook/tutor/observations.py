@@ -114,10 +114,19 @@ def add_observations(course_dir: Path, new: Iterable[Observation]) -> int:
     return len(new)
 
 
+def refuse_repeat(observation: Observation, recorded: Collection[Observation]) -> None:
+    """ObservationError when the same observation is already recorded: importing a file twice
+    must not count a customer twice."""
+    if observation in recorded:
+        raise ObservationError("already recorded (the same learner, date, kind, observer, "
+                               "context, criteria and note)")
+
+
 def read_import(path: Path, learners: Collection[str], criteria: Collection[str],
-                today: dt.date) -> list[Observation]:
+                today: dt.date, recorded: Collection[Observation] = ()) -> list[Observation]:
     """Every row of an import file, checked; ObservationError lists every bad row by line
-    number and column, and nothing is returned unless all are good."""
+    number and column, and nothing is returned unless all are good. A row already recorded,
+    or repeated in the file, is a bad row."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -140,7 +149,9 @@ def read_import(path: Path, learners: Collection[str], criteria: Collection[str]
             problems.append(f"line {line}: more cells than the header has columns")
             continue
         try:
-            found.append(check_observation(row, learners, criteria, today))
+            observation = check_observation(row, learners, criteria, today)
+            refuse_repeat(observation, [*recorded, *found])
+            found.append(observation)
         except ObservationError as error:
             problems.append(f"line {line}, {error}")
     if problems:
