@@ -388,3 +388,30 @@ def test_help_states_the_rules_and_the_import_columns(capsys):
         out = capsys.readouterr().out
         for word in words:
             assert word in out, (command, word)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("workplace_evidence: observation or witness", "workplace_evidence: observed",
+     "item 'CG216-2.1' in criteria, field 'workplace_evidence': must be one of observation, "
+     "observation or witness (got 'observed')"),
+    ("criteria: [CSP-S(a), CSP-S(b), CSP-S(c), CSP-S(d)]", "criteria: [CSP-S(a), CSP-S(e)]",
+     "field 'criteria': unknown criterion id 'CSP-S(e)'"),
+    ("criteria: [CSP-S(a), CSP-S(b), CSP-S(c), CSP-S(d)]", "criteria: [CSP-S(a), CG216-2.1]",
+     "field 'criteria': CG216-2.1 is not a CSP criterion"),
+    ("criteria: [CG216-2.1, CG216-2.2,", "criteria: [CG216-1.1, CG216-2.2,",
+     "CG216-1.1 has no workplace_evidence, so it cannot be observed for this count"),
+])
+def test_workplace_evidence_in_the_course_data_is_checked(tmp_path, old, new, message):
+    import shutil
+
+    from tests.conftest import ROOT
+    from workbook.content import ContentError
+    from workbook.content.loader import load_course_uncached
+
+    shutil.copytree(ROOT / "course_data", tmp_path / "course_data")
+    path = tmp_path / "course_data" / "criteria.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError, match=re.escape(message)):
+        load_course_uncached(tmp_path)
