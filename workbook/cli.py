@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -549,8 +550,8 @@ The import file is a CSV file with a header row. Columns:
   criteria  criterion ids separated by commas, semicolons or spaces (required)
   kind      observation (the default when empty) or witness
   note      anything else (may be empty)
-Every row is checked first: if any is wrong, the problems are listed by line number and
-column and nothing is imported.
+Every row is checked first: if any is wrong (or already recorded), the problems are listed
+by line number and column and nothing is imported.
 """
 
 
@@ -596,21 +597,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_learners)
 
     p = sub.add_parser("evidence", help="each learner's evidence against the criteria",
-                       description="Read the gradebook and the recorded observations and "
-                       "print, for each learner: knowledge evidence (criteria per framework "
-                       "with enough), observed performance (criteria that need workplace "
-                       "evidence and have it, and each unit's observation requirement as a "
-                       "count), criteria met, the OCR Unit 7 grade estimate and the criteria "
-                       "to work on next.",
+                       description=textwrap.fill(
+                           "Read the gradebook and the recorded observations and print, for "
+                           "each learner: criteria met, the OCR Unit 7 grade estimate and the "
+                           "criteria to work on next; knowledge evidence (criteria per "
+                           "framework with enough); observed performance (criteria that need "
+                           "workplace evidence and have it, and each unit's observation "
+                           "requirement as a count).", width=79),
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog=EVIDENCE_RULES)
     p.set_defaults(func=cmd_evidence)
 
     p = sub.add_parser("observe", help="record workplace observations or witness testimony",
-                       description="Record that a learner was observed (or a witness saw "
-                       "them) dealing with a customer, naming the criteria it shows. Kept in "
-                       "observations.csv in the course folder, beside the gradebook. A bad "
-                       "learner id or criterion is refused with the nearest match.",
+                       description=textwrap.fill(
+                           "Record that a learner was observed (or a witness saw them) dealing "
+                           "with a customer, naming the criteria it shows. Kept in "
+                           "observations.csv in the course folder, beside the gradebook. A bad "
+                           "learner id or criterion is refused with the nearest match, and so "
+                           "is an observation already recorded.", width=79),
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog=OBSERVE_IMPORT)
     p.add_argument("learner", nargs="?", help="the learner's id, as in the gradebook")
