@@ -274,6 +274,7 @@ def test_observe_records_an_observation_beside_the_gradebook(course_dir, capsys)
                                         "YYYY-MM-DD"),
     (["amara", "--date", "2999-01-01"], "date: 2999-01-01 is in the future"),
     (["amara", "--observer", " "], "observer: empty"),
+    (["amara", "--criteria", " , ;"], "criteria: no criterion id given"),
     ([], "name the learner"),
 ])
 def test_observe_refuses_bad_input_and_writes_nothing(course_dir, capsys, change, message):

@@ -65,6 +65,8 @@ def check_observation(fields: Mapping[str, str], learners: Collection[str],
     if kind not in OBSERVATION_KINDS:
         raise ObservationError(f"kind: {kind!r} is not observation or witness")
     named = tuple(dict.fromkeys(c for c in _SPLIT.split(text("criteria")) if c))
+    if not named:
+        raise ObservationError("criteria: no criterion id given")
     for criterion in named:
         if criterion not in criteria:
             raise ObservationError(f"criteria: unknown criterion {criterion!r}."
