@@ -76,3 +76,55 @@ def test_lesson_prose_reads_at_60_or_above(path):
     prose = lesson_prose(path)
     assert len(prose.split()) > 500
     assert textstat.flesch_reading_ease(prose) >= 60
+
+
+def test_depth_lists_the_kinds_of_evidence_and_flags_thin_criteria(course):
+    from workbook.coverage import build_depth
+
+    depth = {d.criterion: d for d in build_depth(course)}
+    # CG216-1.7 is assessed by one multiple-choice check alone: flagged, and it cannot be met
+    # under the evidence rules (they need two items or a reflection).
+    assert depth["CG216-1.7"].kinds == "knowledge check x1 (1 multiple-choice)"
+    assert depth["CG216-1.7"].flag == ("only one multiple-choice item: cannot be met (the rules "
+                                       "need two items or a reflection)")
+    # SYN-MIS5 only by a one-word answer.
+    assert depth["SYN-MIS5"].flag.startswith("only one-word answers")
+    # OCR7-D2: the word checks 6.7 and 8.9 and the letter check 8.10, and the reflection 6.r1.
+    assert depth["OCR7-D2"].one_word == ("6.7", "8.9")
+    assert depth["OCR7-D2"].reflections == ("6.r1",) and depth["OCR7-D2"].flag == ""
+    # A performance criterion shows the workplace evidence it needs, and is not flagged.
+    assert depth["CG216-2.1"].kinds.endswith("; observation or witness")
+    assert depth["CSP-P3"].kinds.endswith("observation") and depth["CSP-P3"].flag == ""
+
+
+def test_depth_flags_a_merit_criterion_left_with_only_checks(tmp_path):
+    root = copy_course(tmp_path)
+    path = root / "course_data" / "assignments" / "unit3.yaml"
+    text = path.read_text()
+    # 3.r1 is M2's only reflection; take M2 off it, leaving the multiple-choice check 3.7.
+    path.write_text(text.replace("OCR7-2.2, OCR7-3.1, OCR7-M2, SYN-KC2", "OCR7-2.2, OCR7-3.1, "
+                                 "SYN-KC2"))
+    from workbook.coverage import build_depth
+
+    depth = {d.criterion: d for d in build_depth(load_course_uncached(root))}
+    assert depth["OCR7-M2"].reflections == ()
+    assert depth["OCR7-M2"].flag == ("a Merit or Distinction criterion with no written "
+                                     "reflection: cannot be met")
+
+
+def test_the_coverage_command_prints_depth(capsys, tmp_path):
+    assert cli.main(["--course-dir", str(ROOT), "coverage", "--depth"]) == 0
+    out = capsys.readouterr().out
+    assert "  CG216-1.7    knowledge check x1 (1 multiple-choice)  FLAG: only one " in out
+    assert "  OCR7-M4      written reflection x1\n" in out
+    from workbook.content import load_course
+    from workbook.coverage import build_depth
+
+    expected = [d.criterion for d in build_depth(load_course(ROOT)) if d.flag]
+    flagged = out.split("Depth: ", 1)[1].splitlines()[0]
+    assert flagged.startswith(f"{len(expected)} of 123 criteria flagged")
+    assert flagged.endswith(": " + ", ".join(expected)) and "CG216-1.7" in expected
+    target = tmp_path / "depth.csv"
+    assert cli.main(["--course-dir", str(ROOT), "coverage", "--depth", "--csv",
+                     str(target)]) == 0
+    assert target.read_text().splitlines()[0].endswith(",Evidence kinds,Depth flag")

@@ -254,7 +254,7 @@ def synthetic_scores(course, count):
 def test_the_cohort_report_stays_readable_for_any_cohort_size(course, tmp_path, count):
     """A row per learner in the matrix up to 40 learners, then a column per criterion counting
     learners; either way the tables say which learner still needs which criterion, in words."""
-    from workbook.tutor.evidence import MET, NOT_YET, WORKING, build_evidence
+    from workbook.tutor.evidence import MET, NOT_YET, WORKING, build_evidence, workplace_needs
     from workbook.tutor.report import HEATMAP_MAX_LEARNERS, cohort_report
 
     learners, scores = synthetic_scores(course, count)
@@ -263,7 +263,7 @@ def test_the_cohort_report_stays_readable_for_any_cohort_size(course, tmp_path, 
     assert html.count("<img src='data:image/png;base64,") == 2
     assert ("alt='Heatmap" in html) == (count <= HEATMAP_MAX_LEARNERS)
     assert ("alt='Stacked columns, one per criterion" in html) == (count > HEATMAP_MAX_LEARNERS)
-    evidence = build_evidence(scores, learners, list(course.criteria))
+    evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course))
     for learner in learners:
         row = html.split(f"<td>{learner}</td>", 1)[1].split("</tr>", 1)[0]
         for state in (WORKING, NOT_YET):

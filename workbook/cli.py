@@ -5,6 +5,7 @@
     workbook coverage         where each syllabus criterion is taught and assessed
     workbook learners FILE    add learners to the gradebook from a CSV roster
     workbook evidence         each learner's evidence, OCR estimate and next criteria
+    workbook observe LEARNER  record workplace observations (or --import FILE.csv)
     workbook export           grades and evidence as CSV files for a college system
     workbook release|collect|autograde|feedback UNIT   nbgrader steps for a unit or all
     workbook report           cohort report and learners' evidence packs (HTML)
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -91,8 +93,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     coverage = build_coverage(course)
     if args.csv:  # pandas only when a CSV is asked for: it is slow to import
-        coverage_table(coverage, course).to_csv(args.csv)
+        coverage_table(coverage, course, args.depth).to_csv(args.csv)
         print(f"Wrote {args.csv}")
+    elif args.depth:
+        print("\n".join(depth_lines(course)))
     else:
         print("\n".join(coverage_lines(coverage, course)))
     print(coverage.summary)
@@ -119,6 +123,25 @@ def coverage_lines(coverage, course) -> list[str]:
     return lines
 
 
+def depth_lines(course) -> list[str]:
+    """A line per criterion with the kinds of evidence it gets, grouped by framework, and the
+    criteria flagged as thin."""
+    from .coverage import build_depth
+
+    depths = build_depth(course)
+    lines = []
+    for framework in course.frameworks:
+        lines.append(f"\n{framework.id}: {framework.title}")
+        for d in (d for d in depths if course.criteria[d.criterion].framework == framework.id):
+            flag = f"  FLAG: {d.flag}" if d.flag else ""
+            lines.append(f"  {d.criterion:<12} {d.kinds}{flag}")
+    flagged = [d.criterion for d in depths if d.flag]
+    lines.append(f"\nDepth: {len(flagged)} of {len(depths)} criteria flagged (only one-word "
+                 "answers or a single multiple-choice item, or a Merit or Distinction criterion "
+                 "with no written reflection)" + (f": {', '.join(flagged)}" if flagged else "."))
+    return lines
+
+
 def _course_dir(args: argparse.Namespace) -> Path:
     from .content import find_course_root
 
@@ -140,22 +163,34 @@ def cmd_learners(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
-    """Each learner's evidence against the criteria, the OCR Unit 7 estimate and what next."""
+    """Each learner's knowledge evidence, observed performance, criteria met, the OCR Unit 7
+    estimate and what next."""
     course = _course(args)
     if course is None:
         return 1
     from .tutor.cohort import item_scores
-    from .tutor.evidence import MET, NOT_YET, WORKING, build_evidence, ocr_grade
+    from .tutor.evidence import (
+        MET,
+        NOT_YET,
+        WORKING,
+        build_evidence,
+        ocr_grade,
+        requirement_counts,
+        workplace_needs,
+    )
+    from .tutor.observations import read_observations
 
     learners, scores = item_scores(course, _course_dir(args))
     if not learners:
         print("No learners in the gradebook yet. Add them with: workbook learners ROSTER.csv")
         return 0
-    evidence = build_evidence(scores, learners, list(course.criteria))
+    observations = read_observations(_course_dir(args))
+    evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
+                              observations)
     frameworks = [f.id for f in course.frameworks]
     width = max(16, *(len(learner) for learner in learners))
-    print(f"{'learner':<{width}} " + " ".join(f"{f:>9}" for f in frameworks)
-          + f" {'OCR estimate':>13}  next criteria")
+    header = f"{'learner':<{width}} " + " ".join(f"{f:>9}" for f in frameworks)
+    print(header + f" {'OCR estimate':>13}  next criteria")
     for learner in learners:
         cells = []
         for framework in frameworks:
@@ -166,9 +201,76 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         upcoming = ", ".join(evidence.needs_next(learner)[:4])
         print(f"{learner:<{width}} " + " ".join(f"{c:>9}" for c in cells)
               + f" {grade:>13}  {upcoming}")
+    print("\nKnowledge evidence (knowledge checks and marked reflections): criteria with "
+          "enough")
+    print(header)
+    for learner in learners:
+        cells = [f"{evidence.knowledge_met(learner, f + '-'):>4}/"
+                 f"{sum(c.startswith(f + '-') for c in course.criteria):<4}" for f in frameworks]
+        print(f"{learner:<{width}} " + " ".join(f"{c:>9}" for c in cells))
+    observed = [f for f in frameworks if any(evidence.needs.get(c) for c in course.criteria
+                                             if c.startswith(f + "-"))]
+    print("\nObserved performance (workbook observe): criteria that need workplace evidence "
+          "and have it, and what each unit needs observed")
+    print(f"{'learner':<{width}} " + " ".join(f"{f:>9}" for f in observed))
+    for learner in learners:
+        cells = ["{:>4}/{:<4}".format(*evidence.workplace_counts(learner, f + "-"))
+                 for f in observed]
+        counts = "; ".join(str(c) for c in requirement_counts(course, observations, learner))
+        print(f"{learner:<{width}} " + " ".join(f"{c:>9}" for c in cells) + f"  {counts}")
     total = len(course.criteria)
-    print(f"\nCounts are criteria met out of each framework's total ({total} in all). "
-          f"States: {MET}, {WORKING}, {NOT_YET}; the rules are in the README.")
+    print(f"\nThe first table counts criteria met (every kind of evidence they need) out of "
+          f"each framework's total ({total} in all). "
+          f"States: {MET}, {WORKING}, {NOT_YET}; the rules are in workbook evidence --help "
+          "and the README.")
+    return 0
+
+
+def cmd_observe(args: argparse.Namespace) -> int:
+    """Record an observation or witness testimony, or import many from a CSV file."""
+    import datetime as dt
+
+    course = _course(args)
+    if course is None:
+        return 1
+    from .tutor.observations import (
+        ObservationError,
+        add_observations,
+        check_observation,
+        learner_ids,
+        read_import,
+        read_observations,
+        refuse_repeat,
+        store_path,
+    )
+
+    course_dir = _course_dir(args)
+    learners, today = learner_ids(course_dir), dt.date.today()
+    recorded = read_observations(course_dir)
+    try:
+        if args.import_file:
+            if args.learner:
+                raise ObservationError("give a learner or --import FILE, not both")
+            found = read_import(Path(args.import_file), learners, course.criteria, today,
+                                recorded)
+        else:
+            if not args.learner:
+                raise ObservationError("name the learner (or use --import FILE)")
+            fields = {"learner": args.learner, "date": args.date or today.isoformat(),
+                      "kind": args.kind, "observer": args.observer, "context": args.context,
+                      "criteria": args.criteria, "note": args.note}
+            found = [check_observation(fields, learners, course.criteria, today)]
+            refuse_repeat(found[0], recorded)
+    except ObservationError as error:
+        print(f"Not recorded: {error}", file=sys.stderr)
+        return 1
+    added = add_observations(course_dir, found)
+    for o in found[:20]:
+        print(f"Recorded {o.kind}: {o.learner}, {o.date}, by {o.observer}: "
+              f"{', '.join(o.criteria)}")
+    if added > 20:
+        print(f"... and {added - 20} more.")
+    print(f"{added} added to {store_path(course_dir)}.")
     return 0
 
 
@@ -285,6 +387,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if course is None:
         return 1
     from .tutor.cohort import item_scores, reflection_texts
+    from .tutor.observations import read_observations
     from .tutor.report import cohort_report
 
     folder = _course_dir(args)
@@ -294,7 +397,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out).resolve()
     texts = {learner: reflection_texts(course, folder, learner) for learner in learners}
-    figures = cohort_report(course, learners, scores, out, texts)
+    figures = cohort_report(course, learners, scores, out, texts, read_observations(folder))
     print(f"Wrote {out / 'cohort.html'} and {len(learners)} evidence packs in "
           f"{out / 'learners'}")
     print(f"Learners: {figures.learners}. Marked submissions: {figures.submissions}.")
@@ -420,6 +523,38 @@ def _positive(text: str) -> int:
     return number
 
 
+EVIDENCE_RULES = """\
+The evidence rules:
+  An item is a knowledge check or a reflection (a written answer marked against its rubric).
+  A check is achieved with full marks; a reflection with at least half its points.
+  Pass and knowledge criteria need one achieved reflection or two achieved checks, with no
+    more than half of the learner's marked items for the criterion missed.
+  Merit and Distinction criteria (OCR7-M, OCR7-D) need a reflection that assesses them,
+    marked at that level: at least two thirds of its points for Merit, full points for
+    Distinction. Knowledge checks never meet them.
+  Criteria whose awarding body needs workplace evidence (City & Guilds 216 LO2, NOS CFACSC4
+    and NVQ performance criteria) need an observation too (workbook observe); a witness
+    testimony may stand in, except for NVQ performance criteria 3-7.
+  Met: every part it needs is there. Working towards: some evidence, not yet enough.
+    Not yet: no evidence.
+  OCR Unit 7 estimate: Pass when every OCR7-P criterion is met, Merit when every OCR7-M is
+    too, Distinction when every OCR7-D is too.
+"""
+
+OBSERVE_IMPORT = """\
+The import file is a CSV file with a header row. Columns:
+  learner   the learner's id (required)
+  date      YYYY-MM-DD, not in the future (required)
+  observer  who observed, or who gave the testimony (required)
+  context   where and what (required)
+  criteria  criterion ids separated by commas, semicolons or spaces (required)
+  kind      observation (the default when empty) or witness
+  note      anything else (may be empty)
+Every row is checked first: if any is wrong (or already recorded), the problems are listed
+by line number and column and nothing is imported.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook", description="Challenging Customers Workbook: commands for learners "
@@ -448,6 +583,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "knowledge checks and reflections that assess it. Exits 1 if any "
                        "criterion is not taught or not assessed.")
     p.add_argument("--csv", metavar="FILE", help="write the full matrix to a CSV file instead")
+    p.add_argument("--depth", action="store_true",
+                   help="for each criterion, the kinds of evidence it gets (knowledge check, "
+                        "written reflection, observation), flagging criteria whose only "
+                        "assessed evidence is one-word answers or a single multiple-choice item")
     p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("learners", help="add learners to the gradebook from a CSV roster",
@@ -458,10 +597,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_learners)
 
     p = sub.add_parser("evidence", help="each learner's evidence against the criteria",
-                       description="Read the gradebook and print, for each learner, how many "
-                       "criteria of each framework are met, the OCR Unit 7 grade estimate and "
-                       "the criteria to work on next.")
+                       description=textwrap.fill(
+                           "Read the gradebook and the recorded observations and print, for "
+                           "each learner: criteria met, the OCR Unit 7 grade estimate and the "
+                           "criteria to work on next; knowledge evidence (criteria per "
+                           "framework with enough); observed performance (criteria that need "
+                           "workplace evidence and have it, and each unit's observation "
+                           "requirement as a count).", width=79),
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog=EVIDENCE_RULES)
     p.set_defaults(func=cmd_evidence)
+
+    p = sub.add_parser("observe", help="record workplace observations or witness testimony",
+                       description=textwrap.fill(
+                           "Record that a learner was observed (or a witness saw them) dealing "
+                           "with a customer, naming the criteria it shows. Kept in "
+                           "observations.csv in the course folder, beside the gradebook. A bad "
+                           "learner id or criterion is refused with the nearest match, and so "
+                           "is an observation already recorded.", width=79),
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog=OBSERVE_IMPORT)
+    p.add_argument("learner", nargs="?", help="the learner's id, as in the gradebook")
+    p.add_argument("--criteria", default="",
+                   help="criterion ids, comma-separated, e.g. CG216-2.1,CG216-2.2")
+    p.add_argument("--date", help="when, as YYYY-MM-DD (default: today)")
+    p.add_argument("--observer", default="", help="who observed, or who gave the testimony")
+    p.add_argument("--context", default="",
+                   help="where and what, e.g. \"Returns desk, angry customer, faulty kettle\"")
+    p.add_argument("--note", default="", help="what the learner did well or should work on")
+    p.add_argument("--kind", choices=("observation", "witness"), default="observation",
+                   help="observation by an assessor (default) or witness testimony")
+    p.add_argument("--import", dest="import_file", metavar="FILE",
+                   help="import many from a CSV file instead (columns below)")
+    p.set_defaults(func=cmd_observe)
 
     p = sub.add_parser("export", help="grades and evidence as CSV for a college system",
                        description="Write grades.csv (one row per learner: id, names, email, "

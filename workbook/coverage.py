@@ -6,6 +6,10 @@ requests, law situations or a scenario) carries it. Assessed: an autograded know
 rubric-marked reflection in a unit's assignment. Built from course_data and the notebooks, so a
 tutor can see the whole syllabus at a glance (``workbook coverage``) and a test can insist on
 every criterion being both.
+
+Depth (``workbook coverage --depth``): the kinds of evidence each criterion gets (knowledge
+checks, written reflections, workplace observation), flagging a criterion whose only assessed
+evidence is one-word answers or a single multiple-choice item.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content.records import Course
+from .tutor.evidence import LEVEL_SHARES, level
 
 _CALL = re.compile(r'(\w+)\("([^"]*)"\)')
 
@@ -111,10 +116,12 @@ def build_coverage(course: Course) -> Coverage:
     return Coverage(dict(taught), dict(assessed), tuple(course.criteria))
 
 
-def coverage_table(coverage: Coverage, course: Course):
-    """One row per criterion: its framework, summary, where taught and where assessed."""
+def coverage_table(coverage: Coverage, course: Course, depth: bool = False):
+    """One row per criterion: its framework, summary, where taught and where assessed (and,
+    with ``depth``, the kinds of evidence it gets and any depth flag)."""
     import pandas as pd
 
+    depths = {d.criterion: d for d in build_depth(course)} if depth else {}
     rows = []
     for criterion_id in coverage.criteria:
         criterion = course.criteria[criterion_id]
@@ -124,4 +131,68 @@ def coverage_table(coverage: Coverage, course: Course):
                      "Summary": criterion.summary,
                      "Taught in": "; ".join(taught) or "NOT YET TAUGHT",
                      "Assessed in": "; ".join(assessed) or "NOT YET ASSESSED"})
+        if depth:
+            rows[-1].update({"Evidence kinds": depths[criterion_id].kinds,
+                             "Depth flag": depths[criterion_id].flag})
     return pd.DataFrame(rows).set_index("Criterion")
+
+
+@dataclass(frozen=True)
+class Depth:
+    """The kinds of evidence one criterion gets, and why it is thin if it is."""
+
+    criterion: str
+    multiple_choice: tuple[str, ...]
+    """Letter checks that assess it, e.g. ``3.7``."""
+    one_word: tuple[str, ...]
+    """Word checks that assess it."""
+    reflections: tuple[str, ...]
+    workplace: str | None
+    """The workplace evidence it needs (``observation`` or ``observation or witness``)."""
+
+    @property
+    def kinds(self) -> str:
+        parts = []
+        checks = len(self.multiple_choice) + len(self.one_word)
+        if checks:
+            detail = [f"{len(self.multiple_choice)} multiple-choice"] if self.multiple_choice \
+                else []
+            detail += [f"{len(self.one_word)} one-word"] if self.one_word else []
+            parts.append(f"knowledge check x{checks} ({', '.join(detail)})")
+        if self.reflections:
+            parts.append(f"written reflection x{len(self.reflections)}")
+        if self.workplace:
+            parts.append(self.workplace)
+        return "; ".join(parts) or "none"
+
+    @property
+    def flag(self) -> str:
+        """Empty, or why the assessed evidence is too thin to judge the criterion."""
+        if self.reflections or self.workplace:
+            return ""
+        if level(self.criterion) in LEVEL_SHARES:
+            return "a Merit or Distinction criterion with no written reflection: cannot be met"
+        unmeetable = (": cannot be met (the rules need two items or a reflection)"
+                      if len(self.multiple_choice) + len(self.one_word) < 2 else "")
+        if not self.multiple_choice and self.one_word:
+            return "only one-word answers" + unmeetable
+        if len(self.multiple_choice) == 1:
+            return ("only one multiple-choice item" + (" and one-word answers"
+                                                       if self.one_word else "") + unmeetable)
+        return ""
+
+
+def build_depth(course: Course) -> list[Depth]:
+    """One :class:`Depth` per criterion, in criteria.yaml order."""
+    letters: dict[str, list[str]] = defaultdict(list)
+    words: dict[str, list[str]] = defaultdict(list)
+    written: dict[str, list[str]] = defaultdict(list)
+    for assignment in course.assignments.values():
+        for check in assignment.checks:
+            for criterion in check.criteria:
+                (words if check.kind == "word" else letters)[criterion].append(check.id)
+        for reflection in assignment.reflections:
+            for criterion in reflection.criteria:
+                written[criterion].append(reflection.id)
+    return [Depth(c, tuple(letters[c]), tuple(words[c]), tuple(written[c]),
+                  course.criteria[c].workplace_evidence) for c in course.criteria]

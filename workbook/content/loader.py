@@ -40,6 +40,7 @@ from .records import (
     LawSource,
     Limits,
     MatchPair,
+    ObservationRequirement,
     Option,
     Organisation,
     PolicyStep,
@@ -297,10 +298,9 @@ class _Filler:
 
 
 def _build_criteria(data: dict, label: str) -> tuple[tuple[Framework, ...], dict[str, Criterion]]:
-    frameworks = tuple(Framework(f["id"], f["title"]) for f in data["frameworks"])
     _unique_ids(data["frameworks"], label, "frameworks")
     _unique_ids(data["criteria"], label, "criteria")
-    framework_ids = {f.id for f in frameworks}
+    framework_ids = {f["id"] for f in data["frameworks"]}
     criteria: dict[str, Criterion] = {}
     for c in data["criteria"]:
         item = f"{c['id']!r} in criteria"
@@ -309,8 +309,26 @@ def _build_criteria(data: dict, label: str) -> tuple[tuple[Framework, ...], dict
         if not c["id"].startswith(c["framework"] + "-"):
             raise ContentError(
                 label, f"id must start with its framework, {c['framework']}-", item, "id")
-        criteria[c["id"]] = Criterion(c["id"], c["framework"], c["group"], c["summary"])
+        criteria[c["id"]] = Criterion(c["id"], c["framework"], c["group"], c["summary"],
+                                      c.get("workplace_evidence"))
+    frameworks = tuple(Framework(f["id"], f["title"], tuple(
+        _observation_requirement(r, f["id"], criteria, label)
+        for r in f.get("observation_requirements", ()))) for f in data["frameworks"])
     return frameworks, criteria
+
+
+def _observation_requirement(data: dict, framework: str, criteria: Mapping[str, Criterion],
+                             label: str) -> ObservationRequirement:
+    item = f"{data['label']!r} in the observation requirements of {framework}"
+    _known_criteria(data["criteria"], criteria, label, item)
+    for ident in data["criteria"]:
+        if criteria[ident].framework != framework:
+            raise ContentError(label, f"{ident} is not a {framework} criterion", item, "criteria")
+        if criteria[ident].workplace_evidence is None and data["counts"] == "interactions":
+            raise ContentError(label, f"{ident} has no workplace_evidence, so it cannot be "
+                               "observed for this count", item, "criteria")
+    return ObservationRequirement(data["label"], data["at_least"], data["counts"],
+                                  tuple(data["criteria"]))
 
 
 def _build_units(data: dict, label: str, criteria: Mapping[str, Criterion]) -> tuple[Unit, ...]:

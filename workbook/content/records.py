@@ -36,6 +36,26 @@ class Framework:
     """Short id used as the prefix of its criteria, e.g. ``CG216``."""
     title: str
     """Full title for tutors' reports."""
+    observation_requirements: tuple[ObservationRequirement, ...] = ()
+    """What the awarding body says must be observed across the unit, e.g. three customers."""
+
+
+WORKPLACE_EVIDENCE: tuple[str, ...] = ("observation", "observation or witness")
+"""What a criterion needs from the workplace: ``observation`` (an assessor watched the learner
+do it) or ``observation or witness`` (a witness testimony may stand in for it)."""
+
+
+@dataclass(frozen=True)
+class ObservationRequirement:
+    """A unit-wide observation requirement, shown as a count in the evidence tracker."""
+
+    label: str
+    """What is counted, e.g. ``challenging customers observed``."""
+    at_least: int
+    counts: str
+    """``interactions`` (observation records naming any of the criteria) or ``criteria`` (the
+    criteria named by at least one observation record)."""
+    criteria: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,9 @@ class Criterion:
     """Learning outcome or section it sits in, e.g. ``LO1 Understand`` or ``Merit``."""
     summary: str
     """One line in plain English."""
+    workplace_evidence: str | None = None
+    """One of :data:`WORKPLACE_EVIDENCE` when the awarding body requires workplace evidence of
+    performance as well as knowledge; None when knowledge evidence is enough."""
 
 
 @dataclass(frozen=True)

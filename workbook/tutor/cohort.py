@@ -175,7 +175,8 @@ def _grades(rows: list[tuple]) -> _Grades:
 
 def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
     """grades.csv and criteria.csv for a college gradebook import."""
-    from .evidence import build_evidence, ocr_grade
+    from .evidence import build_evidence, ocr_grade, workplace_needs
+    from .observations import read_observations
 
     learners, scores = item_scores(course, course_dir)
     units = list(course.assignments)
@@ -198,7 +199,8 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
             writer.writerow([learner, first_name or "", last_name or "", email or "",
                              *[f"{v:g}" if v != "" else "" for v in row],
                              f"{sum(v for v in row if v != ''):g}"])
-    evidence = build_evidence(scores, learners, list(course.criteria))
+    evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
+                              read_observations(course_dir))
     criteria = out / "criteria.csv"
     with criteria.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -17,7 +17,19 @@ from pathlib import Path
 
 from ..charts import new_figure, png
 from ..content.records import Course
-from .evidence import MET, NOT_YET, STATES, WORKING, Evidence, ItemScore, build_evidence, ocr_grade
+from .evidence import (
+    MET,
+    NOT_YET,
+    STATES,
+    WORKING,
+    Evidence,
+    ItemScore,
+    Observation,
+    build_evidence,
+    ocr_grade,
+    requirement_counts,
+    workplace_needs,
+)
 
 STATE_COLOURS = {NOT_YET: "#e6e6e6", WORKING: "#E69F00", MET: "#0072B2"}
 STYLE = """
@@ -246,12 +258,13 @@ def _percentages(course: Course, scores: Sequence[ItemScore]) -> dict[str, dict[
 
 
 def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[ItemScore],
-                  out: Path, reflections: dict[str, dict[str, str]] | None = None
-                  ) -> CohortFigures:
+                  out: Path, reflections: dict[str, dict[str, str]] | None = None,
+                  observations: Sequence[Observation] = ()) -> CohortFigures:
     """Write out/cohort.html and out/learners/<id>.html; return the headline figures."""
     import pandas as pd
 
-    evidence = build_evidence(scores, learners, list(course.criteria))
+    evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
+                              observations)
     percent = _percentages(course, scores)
     units = [u for u in course.assignments if u in percent]
     mean = {u: statistics.fmean(percent[u].values()) for u in units}
@@ -334,9 +347,12 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     by_learner: dict[str, list[ItemScore]] = defaultdict(list)
     for score in scores:  # each pack then reads its own scores, not the whole cohort's
         by_learner[score.learner].append(score)
+    watched: dict[str, list[Observation]] = defaultdict(list)
+    for observation in observations:
+        watched[observation.learner].append(observation)
     for learner in learners:
         evidence_pack(course, learner, evidence, by_learner[learner], out / "learners",
-                      (reflections or {}).get(learner))
+                      (reflections or {}).get(learner), watched[learner])
     return figures
 
 
@@ -347,10 +363,39 @@ def _still_to_evidence(evidence: Evidence, learner: str) -> str:
     return "; ".join(parts) or "none: every criterion met"
 
 
+def observation_section(course: Course, learner: str,
+                        observations: Sequence[Observation]) -> list[str]:
+    """The evidence pack's workplace evidence: each observation or witness testimony, the
+    units' observation requirements as counts, and a block for the assessor and learner to
+    sign."""
+    mine = sorted((o for o in observations if o.learner == learner), key=lambda o: o.date)
+    html = ["<h2>Workplace evidence: observations and witness testimony</h2>"]
+    if mine:
+        html.append(html_table([{
+            "Date": o.date, "Kind": "observation" if o.kind == "observation"
+            else "witness testimony", "Observed by": o.observer, "Context": o.context,
+            "Criteria": ", ".join(o.criteria), "Note": o.note} for o in mine]))
+    else:
+        html.append("<p>None recorded yet (a tutor records them with workbook observe).</p>")
+    counts = requirement_counts(course, mine, learner)
+    if counts:
+        html.append("<p>What the units need observed by an assessor: "
+                    + "; ".join(escape(str(c)) for c in counts) + ".</p>")
+    html.append("<h3>Sign-off</h3><p>We confirm that the observations above are a true record "
+                "of the learner's work.</p>")
+    blank = "<td style='min-width: 12rem; height: 2.6rem'></td>"
+    html.append("<table><tr><th>Role</th><th>Name</th><th>Signature</th><th>Date</th></tr>"
+                + "".join(f"<tr><td>{role}</td>{blank * 3}</tr>"
+                          for role in ("Assessor", "Learner")) + "</table>")
+    return html
+
+
 def evidence_pack(course: Course, learner: str, evidence: Evidence,
                   scores: Sequence[ItemScore], out: Path,
-                  reflections: dict[str, str] | None = None) -> Path:
-    """A printable page of one learner's marks, reflections and the criteria they evidence."""
+                  reflections: dict[str, str] | None = None,
+                  observations: Sequence[Observation] = ()) -> Path:
+    """A printable page of one learner's marks, reflections, the criteria they evidence and
+    their workplace observations with a sign-off block."""
     mine = [s for s in scores if s.learner == learner]
     units = [u for u in course.assignments if any(s.unit == u for s in mine)]
     marks = [{
@@ -364,7 +409,9 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
         state = evidence.states[learner][criterion]
         if state == NOT_YET:
             continue
-        items = ", ".join(f"{s.item} ({s.status})" for s in evidence.items[learner][criterion])
+        items = ", ".join([f"{s.item} ({s.status})" for s in evidence.items[learner][criterion]]
+                          + [f"{o.kind} {o.date}"
+                             for o in evidence.observed.get(learner, {}).get(criterion, ())])
         rows.append({"Criterion": criterion, "What it means": course.criteria[criterion].summary,
                      "State": state, "Evidence": items})
     html = [f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
@@ -373,7 +420,8 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
             f"<p>OCR Unit 7 estimate: <strong>{ocr_grade(evidence.states[learner])}</strong>. "
             f"Criteria met: {evidence.counts(learner)[MET]} of {len(course.criteria)}.</p>",
             "<h2>Marks</h2>", html_table(marks) if marks else "<p>No marks yet.</p>",
-            "<h2>Criteria evidenced</h2>", html_table(rows) if rows else "<p>None yet.</p>"]
+            "<h2>Criteria evidenced</h2>", html_table(rows) if rows else "<p>None yet.</p>",
+            *observation_section(course, learner, observations)]
     if reflections:
         html.append("<h2>My reflections</h2>")
         for title, text in reflections.items():

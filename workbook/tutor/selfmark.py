@@ -20,7 +20,7 @@ import nbformat
 from ..content.records import Course
 from ..progress import learner_id, progress_dir
 from .cohort import item_scores
-from .evidence import build_evidence
+from .evidence import build_evidence, workplace_needs
 from .report import evidence_pack
 from .run import nbgrader
 
@@ -79,7 +79,7 @@ def mark_my_work(course: Course, unit: str, notebook: Path | None = None,
     learners, scores = item_scores(course, workspace)
     mine = [s for s in scores if s.learner == learner and s.unit == unit]
     checks = [s for s in mine if s.kind == "check"]
-    evidence = build_evidence(mine, [learner], list(course.criteria))
+    evidence = build_evidence(mine, [learner], list(course.criteria), workplace_needs(course))
     texts = {}
     submitted = nbformat.read(target / f"{unit}.ipynb", as_version=4)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in submitted.cells}
