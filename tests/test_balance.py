@@ -8,7 +8,8 @@ given, after templating), the true/false and single-answer quiz questions from t
   position (first, middle, last) is right in half the word questions of the course;
 - true/false keys are between 40% and 60% "True";
 - the right option is the longest in under a third of single-answer questions, per unit
-  and overall;
+  and overall, and ruling out the longest and shortest options and guessing among the rest
+  scores under 40% in every unit;
 - option order is the order written in the data, and building twice gives the same notebook.
 
 Quiz banks shuffle single and multiple options per attempt (seeded, see engine/quiz.py), so
@@ -158,6 +159,24 @@ def test_the_right_letter_option_is_the_longest_in_under_a_third_of_a_units_chec
 def test_the_right_letter_option_is_the_longest_in_under_a_third_of_all_checks():
     checks = [c for unit in UNITS for c in letter_checks(unit)]
     assert longest_share_of_checks(checks) < LONGEST_SHARE
+
+
+def middle_guess_score(checks: list[ShownCheck]) -> float:
+    """The expected score of a guesser who rules out the longest and the shortest options and
+    picks at random from the rest: what "the right answer is never the longest" would earn."""
+    score = 0.0
+    for check in checks:
+        lengths = {letter: len(text) for letter, text in check.options}
+        middle = [k for k, n in lengths.items()
+                  if min(lengths.values()) < n < max(lengths.values())]
+        if check.key in middle:
+            score += 1 / len(middle)
+    return score / len(checks)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_guessing_among_the_middle_length_options_scores_under_40_percent(unit):
+    assert middle_guess_score(letter_checks(unit)) < MAX_POSITION_SHARE
 
 
 def test_true_false_keys_are_between_40_and_60_percent_true(course):
