@@ -28,6 +28,8 @@ def _data_files() -> list[tuple[str, str]]:
         files += [(f"{folder}/{p.name}", kind) for p in sorted((DATA / folder).glob("*.yaml"))]
     if (DATA / "laws.yaml").exists():
         files.append(("laws.yaml", "laws"))
+    if (DATA / "glossary.yaml").exists():
+        files.append(("glossary.yaml", "glossary"))
     return files
 
 
@@ -45,9 +47,9 @@ def data(relative: str) -> dict:
 def test_there_is_a_schema_for_every_kind_of_file():
     assert [p.name for p in SCHEMAS] == [
         "assignment.schema.json", "authority.schema.json", "criteria.schema.json",
-        "laws.schema.json", "organisation.schema.json", "questions.schema.json",
-        "rewrites.schema.json", "scenario.schema.json", "statements.schema.json",
-        "units.schema.json"]
+        "glossary.schema.json", "laws.schema.json", "organisation.schema.json",
+        "questions.schema.json", "rewrites.schema.json", "scenario.schema.json",
+        "statements.schema.json", "units.schema.json"]
 
 
 def test_every_kind_of_file_has_at_least_one_data_file():

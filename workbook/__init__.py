@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 _LESSON_NAMES = ("sort_activity", "worked_examples", "quiz_activity", "authority_activity",
                  "law_activity", "reply_activity", "law_changes", "organisation_policy",
                  "scenario_player", "scenario_analysis", "development_planner",
-                 "lesson_reflection", "course_map", "where_is_my_work")
+                 "lesson_reflection", "course_map", "where_is_my_work", "key_words")
 __all__ = list(_LESSON_NAMES)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .content import load_course
+from .content.glossary import load_glossary, terms_for
 from .engine.authority import authority_bank
 from .engine.laws import law_bank
 from .engine.quiz import DEFAULT_QUIZ_SIZE
@@ -11,6 +12,7 @@ from .progress import ProgressStore
 from .widgets.analysis import AnalysisForm, DevelopmentPlanner
 from .widgets.course_map import course_map_view, where_is_my_work_view
 from .widgets.examples import worked_examples_view
+from .widgets.glossary import key_words_view
 from .widgets.organisation import law_changes_view, organisation_view
 from .widgets.quiz import QuizActivity
 from .widgets.reflection import LessonReflection
@@ -61,6 +63,13 @@ def reply_activity(unit: str) -> ReplyRewriter:
 def law_changes():
     """The older laws a course book may name, what replaced each and when."""
     return law_changes_view(load_course().law_catalogue())
+
+
+def key_words(unit: str):
+    """The words this unit's questions depend on, each with a plain meaning."""
+    course = load_course()
+    glossary = load_glossary(course.root, {u.id for u in course.units})
+    return key_words_view(terms_for(glossary, course.unit(unit).id))
 
 
 def organisation_policy(section: str):
