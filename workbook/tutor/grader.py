@@ -294,8 +294,10 @@ _TROUBLES = (
     ("Kernel died", "the notebook's kernel stopped while running it"),
     ("UnresponsiveKernelError", "the notebook's kernel stopped answering"),
     ("became unresponsive", "the notebook's kernel stopped answering"),
-    ("exceptions.CellTimeoutError", "the notebook's kernel stopped answering (a cell timed "
-     "out)"),
+    ("Timeout waiting for execute reply", "the notebook's kernel stopped answering (a cell "
+     "timed out)"),
+    ("Timeout waiting for IOPub output", "a cell's output did not arrive within nbgrader's "
+     "time limit after it finished (Execute.iopub_timeout)"),
     ("CellTimeoutError", "a cell ran past the time limit"),
     ("Kernel didn't respond", "a kernel did not start in time"),
     ("database is locked", "the gradebook was locked by another program for too long"),
