@@ -237,3 +237,105 @@ def test_our_gradebook_steps_save_and_restore_exactly_what_nbgraders_own_do(
     for what in ("'points' for cell check_1_1", "'cell_type' for cell format_1_1",
                  "'locked' for cell question_1_3", "'checksum' for cell question_1_1"):
         assert any(what in line for line in told), what
+
+
+def _grade_state(folder: Path, grade_id: str, learner: str) -> tuple:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(grade_id, "unit1", "unit1", learner)
+        comment = gradebook.find_comment(grade_id, "unit1", "unit1", learner)
+        return grade.manual_score, grade.needs_manual_grade, comment.manual_comment
+
+
+@pytest.mark.slow
+def test_re_autograding_keeps_a_marked_reflection_marked_unless_its_text_changed(
+        generated_course, course, tmp_path):
+    from nbgrader.api import Gradebook
+
+    folder, released = fresh_unit1(generated_course, tmp_path)
+    assignment = course.assignment("unit1")
+    reflection = assignment.reflections[0].grade_id
+    _hand_in(folder, "amara", fill(released, right_answers(assignment),
+                                   {reflection: "I listened to the whole story first."}))
+    autograde = ["--course-dir", str(folder), "autograde", "unit1"]
+    assert cli.main(autograde) == 0
+    assert _grade_state(folder, reflection, "amara") == (None, True, None)
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        # What formgrader does when the tutor enters a mark and a comment.
+        grade = gradebook.find_grade(reflection, "unit1", "unit1", "amara")
+        grade.manual_score, grade.needs_manual_grade = 4, False
+        gradebook.find_comment(reflection, "unit1", "unit1",
+                               "amara").manual_comment = "Good listening."
+        gradebook.db.commit()
+
+    assert cli.main(autograde) == 0
+    assert _grade_state(folder, reflection, "amara") == (4, False, "Good listening.")
+    _, scores = item_scores(course, folder)
+    assert sum(s.score or 0 for s in scores) == len(assignment.checks) + 4
+
+    # The learner hands in again with the reflection rewritten: the tutor must look again.
+    path = folder / "submitted" / "amara" / "unit1" / "unit1.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == reflection)
+    cell.source = "I listened to the whole story first, then said sorry."
+    nbformat.write(nb, path)
+    assert cli.main(autograde) == 0
+    assert _grade_state(folder, reflection, "amara") == (4, True, "Good listening.")
+
+
+# Answer cells whose code stops the notebook being run to the end, after the right answer.
+STOPS_THE_KERNEL = {
+    "a_exits": "import os\nos._exit(0)",  # the kernel process ends
+    "b_rewires": "import builtins\nbuiltins.isinstance = lambda *a: False\n"
+                 "builtins.len = lambda *a: 0",  # the kernel no longer answers
+}
+
+
+@pytest.mark.slow
+def test_a_notebook_whose_code_stops_the_kernel_is_marked_from_what_is_written(
+        generated_course, course, tmp_path, capsys):
+    folder, released = fresh_unit1(generated_course, tmp_path)
+    assignment = course.assignment("unit1")
+    right = right_answers(assignment)
+    reflection = assignment.reflections[0].grade_id
+    first, second = assignment.checks[0], assignment.checks[1]
+    for learner, code in STOPS_THE_KERNEL.items():
+        # The code sits in answer 1.2's cell, below a right answer; every other answer is
+        # right too, and nothing after that cell is ever run by the kernel.
+        _hand_in(folder, learner, fill(released, {
+            **right, second.variable: f"{right[second.variable]}\n{code}"},
+            {reflection: "My own words."}))
+    _hand_in(folder, "c_plain", fill(released, right, {reflection: "My own words."}))
+    assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "3 graded, 0 not graded."
+    for learner in STOPS_THE_KERNEL:
+        mine = [line for line in out if line.startswith(f"NOTE {learner}, unit1: the notebook "
+                                                        "could not be run")]
+        assert len(mine) == 1, out
+        assert mine[0].endswith("Marked from the answers as written, without running it; no "
+                                "mark for question 1.2, whose answer cell holds code.")
+    _, scores = item_scores(course, folder)
+    for learner in STOPS_THE_KERNEL:
+        marked = {s.item: s.score for s in scores if s.learner == learner and s.kind == "check"}
+        assert marked == {c.id: (0.0 if c == second else float(c.points))
+                          for c in assignment.checks}, learner
+        assert first.id in marked
+    assert sum(s.score or 0 for s in scores if s.learner == "c_plain") == len(assignment.checks)
+    # The marks are autograde scores in nbgrader's gradebook (what formgrader shows), feedback
+    # is made for them, and the reflection's text is kept for the tutor.
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        for learner in STOPS_THE_KERNEL:
+            submission = gradebook.find_submission("unit1", learner)
+            assert submission.code_score == len(assignment.checks) - 1
+    nbgrader(folder, "generate_feedback", "unit1", "--force")
+    for learner in STOPS_THE_KERNEL:
+        assert (folder / "feedback" / learner / "unit1" / "unit1.html").is_file()
+        graded = nbformat.read(folder / "autograded" / learner / "unit1" / "unit1.ipynb",
+                               as_version=4)
+        cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.cells}
+        assert cells[reflection].source == "My own words."

@@ -180,6 +180,9 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     )
     from .tutor.observations import read_observations
 
+    left_out = _not_graded(_course_dir(args))
+    if left_out is None:
+        return 1
     learners, scores = item_scores(course, _course_dir(args))
     if not learners:
         print("No learners in the gradebook yet. Add them with: workbook learners ROSTER.csv")
@@ -223,6 +226,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
           f"each framework's total ({total} in all). "
           f"States: {MET}, {WORKING}, {NOT_YET}; the rules are in workbook evidence --help "
           "and the README.")
+    _say_not_graded(left_out)
     return 0
 
 
@@ -281,9 +285,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     from .tutor.cohort import export_csv
 
+    left_out = _not_graded(_course_dir(args))
+    if left_out is None:
+        return 1
     paths = export_csv(course, _course_dir(args), Path(args.out))
     for path in paths:
         print(f"Wrote {path}")
+    _say_not_graded(left_out)
     return 0
 
 
@@ -326,7 +334,7 @@ def _report_steps(results) -> int:
     from .tutor.run import summary
 
     for result in results:
-        if not result.ok:
+        if not result.ok and result.output:
             print(result.output[-2000:], file=sys.stderr)
     print(summary(results))
     return 0 if all(r.ok for r in results) else 1
@@ -391,13 +399,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .tutor.report import cohort_report
 
     folder = _course_dir(args)
+    left_out = _not_graded(folder)
+    if left_out is None:
+        return 1
     learners, scores = item_scores(course, folder)
     if not learners:
         print("No learners in the gradebook yet. Add them with: workbook learners ROSTER.csv")
         return 1
     out = Path(args.out).resolve()
     texts = {learner: reflection_texts(course, folder, learner) for learner in learners}
-    figures = cohort_report(course, learners, scores, out, texts, read_observations(folder))
+    figures = cohort_report(course, learners, scores, out, texts, read_observations(folder),
+                            left_out)
     print(f"Wrote {out / 'cohort.html'} and {len(learners)} evidence packs in "
           f"{out / 'learners'}")
     print(f"Learners: {figures.learners}. Marked submissions: {figures.submissions}.")
@@ -405,7 +417,26 @@ def cmd_report(args: argparse.Namespace) -> int:
                                             for u, p in figures.mean_percent.items()))
     print("OCR Unit 7 estimates: " + ", ".join(f"{g} {n}" for g, n in figures.grades.items()))
     print(f"Knowledge checks flagged by item analysis: {figures.flagged}")
+    _say_not_graded(left_out)
     return 0
+
+
+def _not_graded(folder: Path) -> dict[tuple[str, str], str] | None:
+    """The hand-ins autograde could not grade, or None (said) when its record is unreadable."""
+    from .tutor.status import StatusError, not_graded
+
+    try:
+        return not_graded(folder)
+    except StatusError as error:
+        print(f"Problem: {error}", file=sys.stderr)
+        return None
+
+
+def _say_not_graded(left_out: dict[tuple[str, str], str]) -> None:
+    if left_out:
+        print(f"Not graded, so left out of every figure ({len(left_out)}): " + ", ".join(
+            f"{learner} in {unit} ({reason})" for (unit, learner), reason in sorted(
+                left_out.items(), key=lambda kv: kv[0][::-1])))
 
 
 def cmd_mark_my_work(args: argparse.Namespace) -> int:

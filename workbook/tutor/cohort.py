@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..content.records import Course
 from .evidence import ItemScore
+from .status import not_graded
 
 ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -88,15 +89,18 @@ def add_learners(course_dir: Path, learners: list[Learner]) -> tuple[int, int]:
 
 
 def item_scores(course: Course, course_dir: Path) -> tuple[list[str], list[ItemScore]]:
-    """Every learner in the gradebook, and every graded item they have submitted."""
+    """Every learner in the gradebook, and every graded item they have submitted. A unit whose
+    latest hand-in autograde could not grade (:func:`not_graded`) is left out: its rows in the
+    gradebook are not marks."""
     students, rows = _read_gradebook(course_dir, _STUDENTS, _GRADES)
     learners = sorted(row[0] for row in students)
     submitted = _grades(rows)
+    left_out = not_graded(course_dir)
     scores: list[ItemScore] = []
     for unit, assignment in course.assignments.items():
         for learner in learners:
             grades = submitted.get((unit, learner))
-            if grades is None:
+            if grades is None or (unit, learner) in left_out:
                 continue
             for check in assignment.checks:
                 grade = grades.get(check.grade_id)
@@ -188,27 +192,43 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
         key = (score.learner, score.unit)
         points[key] = points.get(key, 0.0) + (score.score or 0.0)
     totals = {u: float(course.assignments[u].total_points) for u in units}
+    left_out = not_graded(course_dir)
+    status = {learner: _status(learner, units, left_out, points) for learner in learners}
     grades = out / "grades.csv"
     with grades.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "first_name", "last_name", "email",
-                         *[f"{u} (out of {totals[u]:g})" for u in units], "total"])
+                         *[f"{u} (out of {totals[u]:g})" for u in units], "total", "status"])
         for learner in learners:
             first_name, last_name, email = people[learner]
             row = [points[(learner, u)] if (learner, u) in points else "" for u in units]
+            whole = not any((u, learner) in left_out for u in units)
             writer.writerow([learner, first_name or "", last_name or "", email or "",
                              *[f"{v:g}" if v != "" else "" for v in row],
-                             f"{sum(v for v in row if v != ''):g}"])
+                             f"{sum(v for v in row if v != ''):g}" if whole else "",
+                             status[learner]])
     evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
                               read_observations(course_dir))
     criteria = out / "criteria.csv"
     with criteria.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "OCR Unit 7 estimate", *course.criteria])
+        writer.writerow(["id", "OCR Unit 7 estimate", *course.criteria, "status"])
         for learner in learners:
             states = evidence.states[learner]
-            writer.writerow([learner, ocr_grade(states), *[states[c] for c in course.criteria]])
+            writer.writerow([learner, ocr_grade(states), *[states[c] for c in course.criteria],
+                             status[learner]])
     return [grades, criteria]
+
+
+def _status(learner: str, units: list[str], left_out: dict[tuple[str, str], str],
+            points: dict[tuple[str, str], float]) -> str:
+    """grades.csv's status column: "graded", "not graded: unit2 (reason)", or "nothing
+    handed in". A unit not graded has an empty cell and the total is left empty, so a
+    college system never records a zero for it."""
+    missing = [f"{u} ({left_out[(u, learner)]})" for u in units if (u, learner) in left_out]
+    if missing:
+        return "not graded: " + "; ".join(missing)
+    return "graded" if any((learner, u) in points for u in units) else "nothing handed in"
 
 
 def reflection_texts(course: Course, course_dir: Path, learner: str) -> dict[str, str]:

@@ -257,10 +257,24 @@ def _percentages(course: Course, scores: Sequence[ItemScore]) -> dict[str, dict[
             for unit, learners in per.items()}
 
 
+def _not_graded_html(left_out: dict[tuple[str, str], str]) -> list[str]:
+    """The hand-ins autograde could not grade: listed, as they are left out of every figure."""
+    if not left_out:
+        return []
+    rows = [{"Learner": learner, "Unit": unit, "Why": reason}
+            for (unit, learner), reason in sorted(left_out.items(), key=lambda kv: kv[0][::-1])]
+    return ["<h2>Not graded</h2>",
+            f"<p>{len(rows)} hand-in{'s' if len(rows) != 1 else ''} could not be graded. They "
+            "are left out of every figure, chart and table in this report (they are not "
+            "zeros); look at them and run workbook autograde again.</p>", html_table(rows)]
+
+
 def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[ItemScore],
                   out: Path, reflections: dict[str, dict[str, str]] | None = None,
-                  observations: Sequence[Observation] = ()) -> CohortFigures:
-    """Write out/cohort.html and out/learners/<id>.html; return the headline figures."""
+                  observations: Sequence[Observation] = (),
+                  not_graded: dict[tuple[str, str], str] | None = None) -> CohortFigures:
+    """Write out/cohort.html and out/learners/<id>.html; return the headline figures.
+    ``not_graded`` ((unit, learner) to the reason) is listed; their scores are not given."""
     import pandas as pd
 
     evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
@@ -327,6 +341,7 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
             f"<p><strong>{figures.learners}</strong> learners, <strong>{figures.submissions}"
             f"</strong> marked submissions. OCR Unit 7 estimates: "
             + ", ".join(f"{g}: {n}" for g, n in grades.items()) + ".</p>",
+            *_not_graded_html(not_graded or {}),
             "<h2>Scores per unit</h2>", summary.to_html(index=False),
             _img(score_distribution({u: list(percent[u].values()) for u in units}),
                  "Box plot of learners' scores per unit; the table above gives the same "
@@ -352,7 +367,8 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
         watched[observation.learner].append(observation)
     for learner in learners:
         evidence_pack(course, learner, evidence, by_learner[learner], out / "learners",
-                      (reflections or {}).get(learner), watched[learner])
+                      (reflections or {}).get(learner), watched[learner],
+                      {u: why for (u, x), why in (not_graded or {}).items() if x == learner})
     return figures
 
 
@@ -393,9 +409,11 @@ def observation_section(course: Course, learner: str,
 def evidence_pack(course: Course, learner: str, evidence: Evidence,
                   scores: Sequence[ItemScore], out: Path,
                   reflections: dict[str, str] | None = None,
-                  observations: Sequence[Observation] = ()) -> Path:
+                  observations: Sequence[Observation] = (),
+                  not_graded: dict[str, str] | None = None) -> Path:
     """A printable page of one learner's marks, reflections, the criteria they evidence and
-    their workplace observations with a sign-off block."""
+    their workplace observations with a sign-off block. ``not_graded`` (unit to the reason)
+    names units whose hand-in could not be graded."""
     mine = [s for s in scores if s.learner == learner]
     units = [u for u in course.assignments if any(s.unit == u for s in mine)]
     marks = [{
@@ -420,6 +438,8 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
             f"<p>OCR Unit 7 estimate: <strong>{ocr_grade(evidence.states[learner])}</strong>. "
             f"Criteria met: {evidence.counts(learner)[MET]} of {len(course.criteria)}.</p>",
             "<h2>Marks</h2>", html_table(marks) if marks else "<p>No marks yet.</p>",
+            *[f"<p>{escape(u)} is not graded yet ({escape(why)}): it is not counted here.</p>"
+              for u, why in sorted((not_graded or {}).items())],
             "<h2>Criteria evidenced</h2>", html_table(rows) if rows else "<p>None yet.</p>",
             *observation_section(course, learner, observations)]
     if reflections:

@@ -3,17 +3,21 @@
 Each step runs nbgrader in the course folder (so nbgrader_config.py applies), exactly as a tutor
 would type it. Autograding runs nbgrader's own Autograde converter in worker processes that
 each grade one learner at a time (tutor/grader.py); SQLite's locking keeps the gradebook whole.
+
+Every learner is graded or clearly not: for each learner not graded the reason and nbgrader's
+log lines are shown, the run ends with one line (``28 graded, 2 not graded: jsmith01 (reason),
+...``) and fails, and autograded/.workbook-status.json records who was not graded and why
+(tutor/status.py), so no export or report takes their empty marks for zeros.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -23,6 +27,11 @@ class StepResult:
     ok: bool
     seconds: float
     output: str
+    unit: str = ""
+    """For an autograde step: the unit (the step's ``graded`` and ``not_graded`` apply)."""
+    graded: tuple[str, ...] = ()
+    not_graded: tuple[tuple[str, str], ...] = ()
+    """(learner, reason) for each learner not graded."""
 
 
 def _env() -> dict[str, str]:
@@ -58,24 +67,21 @@ def submitted_learners(course_dir: Path, unit: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / unit).is_dir())
 
 
-_LEARNER_FAILED = re.compile(r"error processing assignment '[^']*' for student '([^']+)'")
+def _reason(graded) -> str:
+    """Why a learner was not graded, in a few words, for the summary line."""
+    return graded.trouble or "nbgrader could not grade the notebook"
 
 
-def _graded_what_it_could(result: StepResult, course_dir: Path, unit: str,
-                          learners: Sequence[str]) -> StepResult:
-    """nbgrader fails a whole run when one learner's notebook cannot be run (its code stops
-    Python, say). When every other learner was graded and nbgrader named those it could not
-    grade, the run did its job: those learners get a NOTE line (integrity.after) instead."""
-    if result.ok:
-        return result
-    failed = set(_LEARNER_FAILED.findall(result.output))
-    finished = {x for x in learners
-                if (course_dir / "autograded" / x / unit / f"{unit}.ipynb").is_file()}
-    # Only when someone was graded: a run that graded nobody has failed, whatever the reason
-    # (a locked gradebook, a broken set-up), and must say so.
-    if failed and finished and failed.isdisjoint(finished) and failed | finished == set(learners):
-        return replace(result, ok=True)
-    return result
+def _marked_from_written(graded, unit: str):
+    """One line for the tutor about a notebook marked without running it (tutor/written.py)."""
+    from .integrity import Finding
+
+    questions = ", ".join(f"question {q}" for q in graded.no_mark)
+    return Finding(graded.learner, unit,
+                   f"the notebook could not be run to the end ({_reason(graded)})",
+                   "Marked from the answers as written, without running it"
+                   + (f"; no mark for {questions}, whose answer cell holds code"
+                      if questions else ""))
 
 
 def autograde(course_dir: Path, unit: str, jobs: int | None = None,
@@ -83,8 +89,10 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
     """Autograde every submission of a unit in ``jobs`` worker processes (default: one per
     core; tutor/grader.py), one line per learner. Submissions are checked first
     (tutor/integrity.py) while the workers load: each problem is one line, and a file that
-    cannot be graded leaves only that learner out."""
-    from .grader import Workers, default_jobs
+    cannot be graded leaves only that learner out. Each learner not graded is named with the
+    reason and nbgrader's log lines, and recorded in autograded/.workbook-status.json."""
+    from .grader import FROM_WRITTEN_ANSWERS, Workers, default_jobs, relevant_lines
+    from .status import record_run
 
     submitted = submitted_learners(course_dir, unit)
     if not submitted:
@@ -101,21 +109,58 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
         graded = workers.grade(learners, say=say) if learners else []
     finally:
         workers.close()
-    if not learners:
-        return []
+    problems = {f.learner: f.problem for f in findings}
+    failed = {x: problems.get(x, "the hand-in could not be read") for x in skip}
+    failed.update((g.learner, _reason(g)) for g in graded if not g.ok)
+    done = [g.learner for g in graded if g.ok]
+    record_run(course_dir, unit, done, failed)
     label = f"autograde {unit} ({len(learners)} learners, {len(workers.processes)} at once)"
-    result = StepResult(label, all(g.ok for g in graded), time.perf_counter() - start,
-                        "".join(g.log for g in graded if not g.ok))
-    result = _graded_what_it_could(result, course_dir, unit, learners)
-    say(f"{label} ... {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)")
-    for finding in after(course_dir, unit, learners):
+    result = StepResult(label, not failed, time.perf_counter() - start, "", unit, tuple(done),
+                        tuple(sorted(failed.items())))
+    if learners:
+        say(f"{label} ... {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)")
+    for g in graded:
+        if not g.ok:
+            say(f"NOT GRADED {g.learner}, {unit}: {_reason(g)}. Their file is kept in "
+                "submitted/; nbgrader's log for them:")
+            lines = relevant_lines(g.log) or g.log.strip().splitlines()[-12:]
+            for line in lines or ["(nbgrader logged nothing)"]:
+                say(f"    {line}")
+    for finding in after(course_dir, unit, done):
         say(f"NOTE {finding.line}")
+    for g in graded:
+        if g.ok and g.how == FROM_WRITTEN_ANSWERS:
+            say(f"NOTE {_marked_from_written(g, unit).line}")
     return [result]
 
 
+def grading_summary(results: Sequence[StepResult]) -> str:
+    """``28 graded, 2 not graded: jsmith01 (reason), ...`` over autograde steps (the unit is
+    named with each learner when there is more than one unit)."""
+    units = {r.unit for r in results}
+    graded = sum(len(r.graded) for r in results)
+    missing = [(r.unit, learner, reason) for r in results for learner, reason in r.not_graded]
+    line = f"{graded} graded, {len(missing)} not graded"
+    if not missing:
+        return line + "."
+    return line + ": " + ", ".join(
+        f"{learner}{f' in {unit}' if len(units) > 1 else ''} ({reason})"
+        for unit, learner, reason in missing) + "."
+
+
 def summary(results: Sequence[StepResult]) -> str:
+    """One line: how many learners were graded and who was not (autograde steps), and which
+    other steps failed."""
+    gradings = [r for r in results if r.unit]
+    results = [r for r in results if not r.unit]
     failed = [r for r in results if not r.ok]
     seconds = sum(r.seconds for r in results)
+    if gradings:
+        line = grading_summary(gradings)
+        if failed:
+            line += (f" {len(failed)} of {len(results)} other steps failed: "
+                     + "; ".join(r.label for r in failed) + ". Their output is shown above.")
+        return line
     if not failed:
         return f"All {len(results)} steps succeeded ({seconds:.1f} s of work)."
     return (f"{len(failed)} of {len(results)} steps failed: "
