@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import ROOT, fresh_unit1
 from workbook import cli
 from workbook.checks import ANSWER_LINE, literal
-from workbook.presubmit import check_cells, recover, written_answers
+from workbook.presubmit import check_cells, recover, write_quietly, written_answers
 from workbook.tutor.integrity import damage_line, repair_line
 from workbook.tutor.simulate import fill, right_answers
 from workbook.tutor.sources import is_right
@@ -291,13 +291,20 @@ def test_damaged_all_right_notebooks_get_full_marks_from_a_real_autograde(
     right = fill(release, right_answers(assignment), {reflection: "I listened first."})
     damaged = {"a_normal": [], "b_stripped": [strip_all], "c_text_cell": [retype("markdown")],
                "d_same_ids": [same_ids], "e_pasted": [pasted_in_text, moved_to_end]}
+    typed = {c.variable: (f'"Option {c.answer.lower()}."' if c.kind == "letter"
+                          else f'" {c.answer.capitalize()}."') for c in assignment.checks}
+    slip = {**right_answers(assignment), assignment.checks[2].variable: "B"}
+    for learner, nb in (("f_typed", fill(release, typed)), ("g_slip", fill(release, slip))):
+        target = folder / "submitted" / learner / "unit1"
+        target.mkdir(parents=True)
+        nbformat.write(nb, target / "unit1.ipynb")
     for learner, damages in damaged.items():
         nb = copy.deepcopy(right)
         for n, damage in enumerate(damages):
             damage(nb, 3 + n)
         target = folder / "submitted" / learner / "unit1"
         target.mkdir(parents=True)
-        nbformat.write(nb, target / "unit1.ipynb")
+        write_quietly(nb, target / "unit1.ipynb")  # nbformat would warn about the same ids
     notes = []
     for _ in range(2):  # a second run repairs again from the learner's own file, same NOTEs
         assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
@@ -313,7 +320,8 @@ def test_damaged_all_right_notebooks_get_full_marks_from_a_real_autograde(
     learners, scores = item_scores(course, folder)
     totals = {x: sum(s.score or 0 for s in scores if s.learner == x and s.kind == "check")
               for x in learners}
-    assert totals == dict.fromkeys(damaged, len(assignment.checks))
+    checks = len(assignment.checks)
+    assert totals == {**dict.fromkeys(damaged, checks), "f_typed": checks, "g_slip": checks - 1}
     for learner in damaged:
         graded = nbformat.read(folder / "autograded" / learner / "unit1" / "unit1.ipynb",
                                as_version=4)

@@ -2,10 +2,12 @@
 
 It compares the learner's notebook with the released version of the same unit and says, in
 plain words, what would stop it being marked properly: answer, check or reflection cells that
-were deleted, duplicated or changed into another kind of cell, marking cells that were edited,
+were deleted (or lost their labels), duplicated, moved or changed into another kind of cell,
+marking cells that were edited, answers not written as one of the choices (checks.FORMS),
 questions not answered yet and reflections left empty. With ``--restore`` it writes a repaired
-copy next to the notebook: the released cells put back where they belong, every answer the
-learner wrote kept. The learner's own file is never changed.
+copy next to the notebook (:func:`recover`): the released cells put back where they belong,
+every answer the learner wrote anywhere in the file put in its cell. The learner's own file is
+never changed. Autograde repairs hand-ins the same way (tutor/integrity.py).
 """
 
 from __future__ import annotations
@@ -337,7 +339,8 @@ def recover(nb, released) -> Recovery:
                 cell.source = nb.cells[pick.cell].source
                 continue
             holder = nb.cells[pick.cell]
-            if pick.answered and (holder.cell_type != "code" or _grade_id(holder)):
+            if pick.answered and _grade_id(holder) != grade_id and (
+                    holder.cell_type != "code" or _grade_id(holder)):
                 moved.append(_question(grade_id))  # in a text cell or another's cell
             lines = cell.source.split("\n")
             stub = next((i for i, line in enumerate(lines)

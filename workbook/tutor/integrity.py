@@ -1,16 +1,20 @@
 """Checking submissions before autograde, so one bad file never stops a run or costs work.
 
-Each submission in submitted/<learner>/<unit>/ is looked at before nbgrader runs. Problems get
-one line for the tutor (learner, unit, what is wrong, what was done) and:
+Each submission in submitted/<learner>/<unit>/ is looked at before nbgrader runs. A learner's
+problems get one line for the tutor (learner, unit, what is wrong, what was done, for each
+problem in turn; :func:`one_line_each`), nbformat's own warnings are not shown, and:
 
 - a file that cannot be graded at all (empty, not a notebook, not UTF-8, missing) is left
   exactly as it is and that learner is left out of this run, so everyone else is graded;
 - a notebook saved under another name is graded as if it had the right name (a copy is made;
   the learner's file stays);
 - extra notebooks are left alone and not graded;
-- deleted, doubled or retyped answer, marking or written-answer cells, and edited marking
-  cells, are put back from the released version with the learner's answers kept; the
-  learner's own file is kept beside it as <unit>.original.ipynb;
+- cells that lost their labels, deleted, doubled, retyped or moved answer, marking or
+  written-answer cells, and edited marking cells, are put back from the released version with
+  every answer still written anywhere in the file (presubmit.recover); the line says "every
+  answer kept" only when every one was, and names any question with two different answers or
+  none. The learner's own file is kept beside it as <unit>.original.ipynb, and a re-run
+  repairs again from that file;
 - text that is not UTF-8 (often pasted from an older program into a written answer) is read
   as Windows-1252 and graded, the learner's own file kept;
 - answer cells holding code beyond a plain answer (a class with a rigged ``__eq__``, a ``str``

@@ -82,8 +82,8 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
               say: Callable[[str], None] = print) -> list[StepResult]:
     """Autograde every submission of a unit in ``jobs`` worker processes (default: one per
     core; tutor/grader.py), one line per learner. Submissions are checked first
-    (tutor/integrity.py) while the workers load: each problem is one line, and a file that
-    cannot be graded leaves only that learner out."""
+    (tutor/integrity.py) while the workers load, and a file that cannot be graded leaves only
+    that learner out; each learner with problems gets one NOTE line at the end."""
     from .grader import Workers, default_jobs
 
     submitted = submitted_learners(course_dir, unit)
@@ -92,23 +92,24 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
     start = time.perf_counter()
     workers = Workers(course_dir, unit, min(jobs or default_jobs(), len(submitted)))
     try:
-        from .integrity import after, prepare
+        from .integrity import after, one_line_each, prepare
 
         findings, skip = prepare(course_dir, unit)
-        for finding in findings:
-            say(f"NOTE {finding.line}")
         learners = [x for x in submitted_learners(course_dir, unit) if x not in skip]
         graded = workers.grade(learners, say=say) if learners else []
     finally:
         workers.close()
     if not learners:
+        for finding in findings:
+            say(f"NOTE {finding.line}")
         return []
     label = f"autograde {unit} ({len(learners)} learners, {len(workers.processes)} at once)"
     result = StepResult(label, all(g.ok for g in graded), time.perf_counter() - start,
                         "".join(g.log for g in graded if not g.ok))
     result = _graded_what_it_could(result, course_dir, unit, learners)
     say(f"{label} ... {'ok' if result.ok else 'FAILED'} ({result.seconds:.1f} s)")
-    for finding in after(course_dir, unit, learners):
+    # One NOTE line per learner: what was found before and after grading, together.
+    for finding in one_line_each(findings + after(course_dir, unit, learners)):
         say(f"NOTE {finding.line}")
     return [result]
 
