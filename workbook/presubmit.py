@@ -272,18 +272,29 @@ def _reflection_texts(nb, released, grade_id: str) -> tuple[list[str], bool]:
     own = [c for c in nb.cells if _grade_id(c) == grade_id]
     if own:
         return list(dict.fromkeys(c.source.strip() for c in own if _meaningful(c.source))), True
-    prompt = next((c for c in released.cells if _grade_id(c) == f"prompt_{grade_id}"), None)
-    heading = _first_line(prompt.source) if prompt is not None else None
+    place = next(i for i, c in enumerate(released.cells) if _grade_id(c) == grade_id)
+    prompt = next((c for c in released.cells if _grade_id(c) == f"prompt_{grade_id}"),
+                  released.cells[place - 1])
+    after = released.cells[place + 1:place + 2]
+    heading = _first_line(prompt.source)
     known = {c.source.strip() for c in released.cells}
     headings = {_first_line(c.source) for c in released.cells if c.source.strip()}
+
+    def released_cell(cell) -> bool:
+        return (bool(_grade_id(cell)) or cell.source.strip() in known
+                or _first_line(cell.source) in headings or bool(ANSWER_LINE.search(cell.source)))
+
     for index, cell in enumerate(nb.cells[:-1]):
-        if _grade_id(cell) == f"prompt_{grade_id}" or (
-                heading and _first_line(cell.source) == heading):
+        if _grade_id(cell) == _grade_id(prompt) or _first_line(cell.source) == heading:
             below = nb.cells[index + 1]
-            text = below.source.strip()
-            if (_meaningful(text) and text not in known and not ANSWER_LINE.search(text)
-                    and _first_line(text) not in headings and not _grade_id(below)):
-                return [text], False
+            # The cell after it must be the released cell that follows the reflection (or
+            # something unknown): cells in another order would give it another's text.
+            beyond = nb.cells[index + 2:index + 3]
+            fits = not beyond or not released_cell(beyond[0]) or bool(after) and (
+                _grade_id(beyond[0]) == _grade_id(after[0])
+                or _first_line(beyond[0].source) == _first_line(after[0].source))
+            if _meaningful(below.source) and not released_cell(below) and fits:
+                return [below.source.strip()], False
             return [], False
     return [], False
 
