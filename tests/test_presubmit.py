@@ -75,7 +75,10 @@ def test_restore_puts_cells_back_and_keeps_answers(answered, course, capsys):
     edit(answered, damage)
     before = answered.read_bytes()
     assert cli.main(["--course-dir", str(ROOT), "check", str(answered), "--restore"]) == 1
-    assert "Wrote " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Wrote " in out
+    assert out.endswith("Check these in the repaired copy:\n  - Question 1.5 has no answer "
+                        "anywhere in your file; type it in again.\n")
     assert answered.read_bytes() == before
     restored = answered.with_name("unit1-restored.ipynb")
     report = check_notebook(restored, ROOT)
@@ -83,7 +86,7 @@ def test_restore_puts_cells_back_and_keeps_answers(answered, course, capsys):
     assert report.reminders == ["Question 1.5 is not answered yet."]  # its answer was deleted
     nb = nbformat.read(restored, as_version=4)
     assert "I listened first." in nb.cells[index(nb, "reflection_1_1")].source
-    assert restore(answered, ROOT) == restored
+    assert restore(answered, ROOT)[0] == restored
 
 
 def test_a_file_that_is_not_a_notebook_is_explained(tmp_path, capsys):

@@ -394,9 +394,10 @@ def write_quietly(nb: nbformat.NotebookNode, path: Path) -> None:
         nbformat.write(nb, path, capture_validation_error={})
 
 
-def restore(path: Path, course_root: Path, unit: str | None = None) -> Path:
+def restore(path: Path, course_root: Path, unit: str | None = None) -> tuple[Path, Recovery]:
     """Write <name>-restored.ipynb: the released notebook with every answer and reflection the
-    learner wrote put back in its cell (:func:`recover`)."""
+    learner wrote put back in its cell (:func:`recover`); return where, and what was found."""
     target = Path(path).with_name(f"{Path(path).stem}-restored.ipynb")
-    write_quietly(recover_file(path, course_root, unit).notebook, target)
-    return target
+    recovery = recover_file(path, course_root, unit)
+    write_quietly(recovery.notebook, target)
+    return target, recovery
