@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.browser_harness import (
+    ALL_RUN,
     ARTEFACTS,
     CHROMIUM,
     axe,
@@ -456,3 +457,26 @@ def test_a_learner_types_answers_into_a_released_knowledge_check(lab, page):
     assert answer("answer_1_2", "maybe").startswith(
         '✗ Check your answer: "maybe" is not one of the choices.')
     assert error_outputs(page) == []
+
+
+def test_a_slip_in_one_answer_never_stops_run_all(lab, page):
+    """Quotes deleted in one answer: Run All still runs every cell, and the check under that
+    answer says what to type (answer cells carry the raises-exception tag)."""
+    open_notebook(page, lab, "release/unit1/unit1.ipynb", run=False)
+    cells = page.locator(".jp-CodeCell")
+    index = cells.evaluate_all(
+        "(cells) => cells.findIndex(c => c.querySelector('.cm-content')?.innerText"
+        ".includes('answer_1_1 = \"\"'))")
+    cells.nth(index).locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("answer_1_1 = confused")
+    page.keyboard.press("Escape")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(500)
+    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    said = page.locator(".jp-OutputArea-output").all_inner_texts()
+    checks = [text for text in said if "Check your answer" in text or "Your answer" in text]
+    assert len(checks) == 8, said
+    assert checks[0].startswith("✗ Check your answer: The answer line is not written the "
+                                "right way."), checks[0]
+    assert all("You have not answered yet" in text for text in checks[1:]), checks

@@ -38,6 +38,7 @@ def test_an_answer_set_any_other_way_is_not_an_answer_as_written():
 def test_code_beyond_an_answer_is_named_in_a_few_words():
     assert code_beyond_answer(f'# my answer\n{V} = "B"', V) == []
     assert code_beyond_answer(f'{V} = "B', V) == []  # a typing slip, not a trick
+    assert code_beyond_answer(f'{V} = B', V) == []  # quotes deleted: a slip too
     assert code_beyond_answer(
         f'import os\nfrom sys import path\nclass A: pass\ndef f(): pass\ntype = str = A\n'
         f'os.environ["X"] = "1"\ncount = 0\nwhile True: break\nprint(1)\n{V} = A()', V) == [

@@ -552,15 +552,14 @@ def test_bad_submissions_get_one_line_each_and_everyone_else_is_graded(generated
         "unit1.ipynb (a copy; their file is kept).",
         "NOTE e_extra, unit1: extra notebooks were handed in (scratch.ipynb). Only unit1.ipynb "
         "was graded; the others are kept.",
-        "NOTE f_deleted, unit1: the marking cell for question 1.2 has been deleted. Put back "
-        "from the release with their answers kept; their own file is kept as "
+        "NOTE f_deleted, unit1: cells deleted or without their labels (marking cell 1.2). Put "
+        "back from the release with every answer kept. Their own file is kept as "
         "unit1.original.ipynb.",
-        "NOTE g_twice, unit1: the answer cell for question 1.3 appears 2 times; keep only one. "
-        "Put back from the release with their answers kept; their own file is kept as "
+        "NOTE g_twice, unit1: cells doubled (answer 1.3). Put back from the release with every "
+        "answer kept. Their own file is kept as unit1.original.ipynb.",
+        "NOTE h_retyped, unit1: cells changed into another kind of cell (answer 1.4). Put back "
+        "from the release with every answer kept. Their own file is kept as "
         "unit1.original.ipynb.",
-        "NOTE h_retyped, unit1: the answer cell for question 1.4 has been changed into another "
-        "kind of cell; it must be a code cell. Put back from the release with their answers "
-        "kept; their own file is kept as unit1.original.ipynb.",
         "NOTE i_not_utf8, unit1: the file is not UTF-8 text (byte "
         f"{len(nbformat.writes(right).encode('utf-8'))}). Not graded; the file is kept as it "
         "was.",
@@ -571,7 +570,7 @@ def test_bad_submissions_get_one_line_each_and_everyone_else_is_graded(generated
     totals = {x: sum(s.score for s in scores if s.learner == x and s.kind == "check")
               for x in learners}
     assert totals == {"a_normal": checks, "d_renamed": checks, "e_extra": checks,
-                      "f_deleted": checks, "g_twice": checks, "h_retyped": checks - 1}
+                      "f_deleted": checks, "g_twice": checks, "h_retyped": checks}
     assert (folder / "submitted" / "c_empty" / "unit1" / "unit1.ipynb").read_bytes() == b""
     assert (folder / "submitted" / "f_deleted" / "unit1" / "unit1.original.ipynb").exists()
 
@@ -595,13 +594,13 @@ def test_a_timed_out_or_noisy_notebook_is_reported_and_others_graded(generated_c
     notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("NOTE")]
     assert notes == [
         "NOTE b_loop, unit1: answer cells hold code, not just an answer: question 1.1 (has a "
-        "loop). Marked as usual: only a plain text answer in quotes can earn a mark.",
+        "loop). Marked as usual: only a plain text answer in quotes can earn a mark. Code for "
+        "question 1.1 ran past the time limit and was stopped. Marked as it stood when "
+        "stopped; look at it if a mark seems wrong.",
         "NOTE c_noisy, unit1: answer cells hold code, not just an answer: question 1.1 (runs "
-        "other code). Marked as usual: only a plain text answer in quotes can earn a mark.",
-        "NOTE b_loop, unit1: code for question 1.1 ran past the time limit and was stopped. "
-        "Marked as it stood when stopped; look at it if a mark seems wrong.",
-        "NOTE c_noisy, unit1: the notebook printed 50,000,001 characters of output. Marked as "
-        "usual; the output was cut short in the graded copy and feedback."]
+        "other code). Marked as usual: only a plain text answer in quotes can earn a mark. The "
+        "notebook printed 50,000,001 characters of output. Marked as usual; the output was cut "
+        "short in the graded copy and feedback."]
     graded = (folder / "autograded" / "c_noisy" / "unit1" / "unit1.ipynb").stat().st_size
     assert graded < 200_000
     learners, scores = item_scores(course, folder)
@@ -679,6 +678,10 @@ def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, cou
     assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
     notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("NOTE")]
     plain = "Marked as usual: only a plain text answer in quotes can earn a mark."
+    crossed = ("Question 1.1, question 1.2, question 1.3, question 1.4, question 1.5, question "
+               "1.6, question 1.7, question 1.8 passed in the notebook although the answer "
+               "written there is not right (code changed how the checks ran). No mark given for "
+               "it; look at the answer cell.")
     assert notes == [
         "NOTE a_rigged_eq, unit1: answer cells hold code, not just an answer: question 1.1 "
         "(defines a class Always; imports workbook.checks; changes workbook.checks.check_letter "
@@ -691,29 +694,19 @@ def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, cou
         f"(defines a class Sly; sets answer_1_1 to something other than text in quotes). "
         f"{plain}",
         "NOTE d_input_hook, unit1: answer cells hold code, not just an answer: question 1.1 "
-        f"(runs other code). {plain}",
+        f"(runs other code). {plain} {crossed}",
         "NOTE e_ast_hook, unit1: answer cells hold code, not just an answer: question 1.1 "
-        f"(imports ast; defines a class NoRaise; runs other code). {plain}",
+        f"(imports ast; defines a class NoRaise; runs other code). {plain} {crossed}",
         "NOTE f_exits, unit1: answer cells hold code, not just an answer: question 1.1 "
-        f"(imports os; runs other code). {plain}",
-        "NOTE g_edited_check, unit1: the marking cell for question 1.2 has been edited; it "
-        "must stay exactly as it was given to you. Put back from the release with their "
-        "answers kept; their own file is kept as unit1.original.ipynb.",
+        f"(imports os; runs other code). {plain} The notebook could not be run to the end (the "
+        "notebook's kernel stopped while running it). Marked from the answers as written, "
+        "without running it; no mark for question 1.1, whose answer cell holds code.",
+        "NOTE g_edited_check, unit1: marking cells edited (marking cell 1.2). Put back from "
+        "the release with every answer kept. Their own file is kept as unit1.original.ipynb.",
         "NOTE h_windows_text, unit1: the box for written answer 1.r1 has text that is not "
         f"UTF-8 (byte {bad}), as text pasted from an older program often is. "
         "Read it as Windows text and graded it; check it reads right. Their own file is kept "
-        "as unit1.original.ipynb.",
-        "NOTE d_input_hook, unit1: question 1.1, question 1.2, question 1.3, question 1.4, "
-        "question 1.5, question 1.6, question 1.7, question 1.8 passed in the notebook "
-        "although the answer written there is not right (code changed how the checks ran). "
-        "No mark given for it; look at the answer cell.",
-        "NOTE e_ast_hook, unit1: question 1.1, question 1.2, question 1.3, question 1.4, "
-        "question 1.5, question 1.6, question 1.7, question 1.8 passed in the notebook "
-        "although the answer written there is not right (code changed how the checks ran). "
-        "No mark given for it; look at the answer cell.",
-        "NOTE f_exits, unit1: the notebook could not be run to the end (the notebook's kernel "
-        "stopped while running it). Marked from the answers as written, without running it; "
-        "no mark for question 1.1, whose answer cell holds code."]
+        "as unit1.original.ipynb."]
     learners, scores = item_scores(course, folder)
     checks = len(assignment.checks)
     totals = {x: sum(s.score or 0 for s in scores if s.learner == x and s.kind == "check")

@@ -1,18 +1,85 @@
-"""Friendly format checks for knowledge-check notebooks (the visible checks).
+"""Friendly format checks for knowledge-check notebooks (the visible checks), and the one rule
+for reading an answer as people type it.
 
 A check looks at the *form* of an answer (a letter A to D, or one of the listed words) and never
 says whether it is right: correctness is marked by hidden tests after the learner hands in.
 Checks print a message and never raise, so Run All shows every message at once, and an honest
 mistake (such as deleting the answer line) can never print code from the graded cell below.
 This module imports nothing heavy, so autograding stays near nbgrader's own cost.
+
+:data:`FORMS` is the rule for reading what people type (``"B."``, ``"(b)"``, ``"Option B"``,
+``"Assertive."``): a chain of ``str`` methods. The visible check, ``workbook check``, the
+second marking outside the kernel (``sources.is_right``) and the hidden check all use it; the
+hidden check may not import this package, so sources.py writes the same chain into its cell
+(:func:`rule_source`), and a test runs both on many inputs.
+
+A typing slip in an answer cell (``answer_2_6 = A``, a missing quote, a sentence) makes that
+cell fail, but answer cells carry the ``raises-exception`` tag, so Run All goes on to every
+other check; the visible check below reads the answer cell's own source from the kernel's
+input history and says what to type (:func:`written_form`).
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
 from collections.abc import Sequence
 
 MISSING = object()
+SLIP = object()
+"""What :func:`literal` returns for an answer line that is not one plain text in quotes."""
+
+FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "letter": (("strip",), ("casefold",), ("removesuffix", "."), ("strip",),
+               ("removeprefix", "option"), ("strip",), ("removeprefix", "("),
+               ("removesuffix", ")"), ("strip",)),
+    "word": (("strip",), ("casefold",), ("removesuffix", "."), ("strip",)),
+}
+"""How an answer is read, as ``str`` method calls in order: spaces and case do not matter, nor
+a full stop at the end; a letter may also be written ``(b)``, ``b)`` or ``Option B``."""
+
+ANSWER_LINE = re.compile(r"^[ \t>]*(answer_\d+_\d+)[ \t]*=(?!=)(.*)$", re.M)
+"""A line that gives an answer variable a value, wherever it is written (a code cell, a text
+cell, after a quote marker ``>``)."""
+
+
+def normalise(value: object, kind: str) -> str | None:
+    """The answer as the course reads it (see :data:`FORMS`); None when it is not plain text."""
+    if type(value) is not str:
+        return None
+    for name, *args in FORMS[kind]:
+        value = getattr(str, name)(value, *args)
+    return value
+
+
+def rule_source(kind: str) -> str:
+    """:data:`FORMS` as Python source, ``.strip().casefold()...``, for the hidden check."""
+    return "".join(f".{name}({', '.join(_py(a) for a in args)})" for name, *args in FORMS[kind])
+
+
+def _py(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def literal(expression: str) -> object:
+    """The text an answer line's right-hand side gives (``"B"  # mine`` gives ``B``), or
+    :data:`SLIP` when it is anything but one plain text in quotes."""
+    try:
+        tree = ast.parse("_ =" + expression)
+    except SyntaxError:
+        return SLIP
+    value = tree.body[0].value if len(tree.body) == 1 else None
+    if isinstance(value, ast.Constant) and type(value.value) is str:
+        return value.value
+    return SLIP
+
+
+def written_form(source: str, name: str) -> object:
+    """What the last line giving ``name`` a value in ``source`` says: its text, :data:`SLIP`,
+    or :data:`MISSING` when no line gives it a value."""
+    found = [m.group(2) for m in ANSWER_LINE.finditer(source) if m.group(1) == name]
+    return literal(found[-1]) if found else MISSING
 
 
 def _quoted(choices: Sequence[str]) -> str:
@@ -20,20 +87,37 @@ def _quoted(choices: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
-def _learner_value(name: str, namespace: dict | None) -> object:
-    if namespace is None:
-        # The notebook's own variables: the globals of the first caller outside this module.
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_globals.get("__name__") == __name__:
-            frame = frame.f_back
-        namespace = frame.f_globals if frame is not None else {}
-    return namespace.get(name, MISSING)
+def _caller_namespace() -> dict:
+    # The notebook's own variables: the globals of the first caller outside this module.
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else {}
 
 
-def format_problem(value: object, name: str, choices: Sequence[str], what: str) -> str | None:
+def _last_input(name: str, namespace: dict) -> object:
+    """What the most recent cell run that gives ``name`` a value wrote (IPython keeps every
+    input run in ``_ih``): its text, :data:`SLIP`, or :data:`MISSING`."""
+    history = namespace.get("_ih")
+    if type(history) is not list:
+        return MISSING
+    for source in reversed(history):
+        if type(source) is str and name in source:
+            form = written_form(source, name)
+            if form is not MISSING:
+                return form
+    return MISSING
+
+
+def format_problem(value: object, name: str, choices: Sequence[str], kind: str) -> str | None:
     """Plain-English description of what is wrong with the form of an answer, or None."""
     options = _quoted(choices)
+    what = f"one {kind}"
     example = f'{name} = "{choices[0]}"'
+    if value is SLIP:
+        return (f"The answer line is not written the right way. Type {what} between two "
+                f"quotes, for example {example}, then run that cell again. Your answer should "
+                f"be {options}.")
     if value is MISSING:
         return (f"The answer line is missing. The answer cell above should contain a line like "
                 f"{example}. Type it back in with your answer, then run that cell again.")
@@ -42,14 +126,17 @@ def format_problem(value: object, name: str, choices: Sequence[str], what: str) 
                 f"Your answer should be {options}.")
     if not value.strip():
         return f"You have not answered yet. Type {what} between the quotes: {options}."
-    if value.strip().casefold() not in {c.casefold() for c in choices}:
-        return f'"{value}" is not one of the choices. Type {options}.'
+    if normalise(value, kind) not in {normalise(c, kind) for c in choices}:
+        return f'"{value.strip()}" is not one of the choices. Type just {what}: {options}.'
     return None
 
 
-def _report(name: str, choices: Sequence[str], what: str, namespace: dict | None) -> None:
-    value = _learner_value(name, namespace)
-    problem = format_problem(value, name, choices, what)
+def _report(name: str, choices: Sequence[str], kind: str, namespace: dict | None) -> None:
+    namespace = _caller_namespace() if namespace is None else namespace
+    value = namespace.get(name, MISSING)
+    if _last_input(name, namespace) is SLIP:
+        value = SLIP  # the answer cell failed, so the variable holds an older answer or none
+    problem = format_problem(value, name, choices, kind)
     if problem:
         print(f"✗ Check your answer: {problem}")
     else:
@@ -58,12 +145,12 @@ def _report(name: str, choices: Sequence[str], what: str, namespace: dict | None
 
 
 def check_letter(name: str, letters: str = "ABCD", namespace: dict | None = None) -> None:
-    """Print whether the variable ``name`` holds one of ``letters`` (any case, spaces allowed).
+    """Print whether the variable ``name`` holds one of ``letters`` (read by :data:`FORMS`).
     Returns nothing, so the notebook shows only the message."""
-    _report(name, list(letters), "one letter", namespace)
+    _report(name, list(letters), "letter", namespace)
 
 
 def check_word(name: str, words: Sequence[str], namespace: dict | None = None) -> None:
-    """Print whether the variable ``name`` holds one of ``words`` (any case, spaces allowed).
+    """Print whether the variable ``name`` holds one of ``words`` (read by :data:`FORMS`).
     Returns nothing, so the notebook shows only the message."""
-    _report(name, list(words), "one word", namespace)
+    _report(name, list(words), "word", namespace)

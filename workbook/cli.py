@@ -480,10 +480,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print(report.text())
     if args.restore and report.problems:
-        target = restore(Path(args.notebook), root, report.unit)
+        target, recovery = restore(Path(args.notebook), root, report.unit)
         print(f"\nWrote {target}: the released notebook with your answers copied in. Open it, "
               "check your answers are all there, then hand in that file instead. Your "
               "original file has not been changed.")
+        said = [*recovery.unclear, *(f"{q} has no answer anywhere in your file; type it in "
+                                     "again" for q in recovery.lost)]
+        if said:
+            print("Check these in the repaired copy:")
+            print("\n".join(f"  - {line[0].upper()}{line[1:]}." for line in said))
     return 0 if report.ready else 1
 
 

@@ -147,9 +147,9 @@ def code_beyond_answer(source: str, variable: str) -> list[str]:
             found.append(text)
 
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        if (isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.Name))
                 and all(isinstance(t, ast.Name) and t.id == variable for t in node.targets)):
-            continue
+            continue  # an answer, or a typing slip (``answer_2_6 = A``, quotes deleted)
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             add("imports " + ", ".join(a.name for a in node.names) if isinstance(node, ast.Import)
                 else f"imports from {node.module}")

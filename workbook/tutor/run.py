@@ -88,9 +88,10 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
               say: Callable[[str], None] = print) -> list[StepResult]:
     """Autograde every submission of a unit in ``jobs`` worker processes (default: one per
     core; tutor/grader.py), one line per learner. Submissions are checked first
-    (tutor/integrity.py) while the workers load: each problem is one line, and a file that
-    cannot be graded leaves only that learner out. Each learner not graded is named with the
-    reason and nbgrader's log lines, and recorded in autograded/.workbook-status.json."""
+    (tutor/integrity.py) while the workers load, and a file that cannot be graded leaves only
+    that learner out; each learner with problems gets one NOTE line at the end. Each
+    learner not graded is named with the reason and nbgrader's log lines, and recorded in
+    autograded/.workbook-status.json."""
     from .grader import FROM_WRITTEN_ANSWERS, Workers, default_jobs, relevant_lines
     from .status import record_run
 
@@ -100,11 +101,9 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
     start = time.perf_counter()
     workers = Workers(course_dir, unit, min(jobs or default_jobs(), len(submitted)))
     try:
-        from .integrity import after, prepare
+        from .integrity import after, one_line_each, prepare
 
         findings, skip = prepare(course_dir, unit)
-        for finding in findings:
-            say(f"NOTE {finding.line}")
         learners = [x for x in submitted_learners(course_dir, unit) if x not in skip]
         graded = workers.grade(learners, say=say) if learners else []
     finally:
@@ -126,11 +125,12 @@ def autograde(course_dir: Path, unit: str, jobs: int | None = None,
             lines = relevant_lines(g.log) or g.log.strip().splitlines()[-12:]
             for line in lines or ["(nbgrader logged nothing)"]:
                 say(f"    {line}")
-    for finding in after(course_dir, unit, done):
+    # One NOTE line per learner: what was found before and after grading, together.
+    notes = findings + after(course_dir, unit, done) + [
+        _marked_from_written(g, unit) for g in graded
+        if g.ok and g.how == FROM_WRITTEN_ANSWERS]
+    for finding in one_line_each(notes):
         say(f"NOTE {finding.line}")
-    for g in graded:
-        if g.ok and g.how == FROM_WRITTEN_ANSWERS:
-            say(f"NOTE {_marked_from_written(g, unit).line}")
     return [result]
 
 

@@ -5,9 +5,11 @@ Questions are data, not hand-edited cells: a tutor edits the YAML and runs
 fails when source/ or release/ is out of date.
 
 The cell shapes follow DESIGN.md:
-- an answer cell per check, released as ``answer_2_3 = ""`` under a comment saying what to type;
+- an answer cell per check, released as ``answer_2_3 = ""`` under a comment saying what to type,
+  tagged ``raises-exception`` so a typing slip in it never stops Run All;
 - below it a read-only, ungraded cell with the visible, friendly format check, then the graded
-  cell holding only the hidden check of exact type and value, which shows no code or answer
+  cell holding only the hidden check of exact type and value (read by the one rule of
+  workbook/checks.py, so ``"B."`` and ``"Option B"`` are B), which shows no code or answer
   when it fails (a separate cell, so no error elsewhere can print its lines in a traceback);
 - reflections are manually graded markdown cells; the rubric sits in a mark-scheme region of
   the read-only prompt cell above, so formgrader shows it to the tutor but release/ and the
@@ -22,6 +24,7 @@ from typing import Any
 
 import nbformat
 
+from ..checks import normalise, rule_source
 from ..content.records import Assignment, Course, KnowledgeCheck, Reflection
 
 NBGRADER_SCHEMA = 3
@@ -97,13 +100,14 @@ def format_check_source(check: KnowledgeCheck) -> str:
 HIDDEN_CHECK = """\
 # Marked after you hand in your work.
 ### BEGIN HIDDEN TESTS
-# Exact type and value. `().__class__.__class__` is `type`, `"".__class__` is `str` and the
-# exception's base is found from `object`, all reached through literals: nothing a learner's
-# cell defines (a rigged __eq__, a str subclass, a shadowed `type`, `str` or `Exception`) can
-# pass this, and a failure shows one sentence of ours, never this code or the answer.
+# Exact type, then the answer read as workbook/checks.py reads it (str methods only).
+# `().__class__.__class__` is `type`, `"".__class__` is `str` and the exception's base is
+# found from `object`, all reached through literals: nothing a learner's cell defines (a rigged
+# __eq__, a str subclass, a shadowed `type`, `str` or `Exception`) can pass this, and a failure
+# shows one sentence of ours, never this code or the answer.
 try:
     _right = (().__class__.__class__({var}) is "".__class__
-              and {var}.strip().{fold}() == {expected})
+              and {var}{rule} == {expected})
 except:  # noqa: E722 - a bare except names nothing a learner could replace
     _right = False
 if _right is not True:
@@ -114,22 +118,20 @@ if _right is not True:
 
 
 def _fold_and_expected(check: KnowledgeCheck) -> tuple[str, str]:
-    """How an answer is compared: letters in upper case, words in lower case, spaces trimmed."""
-    if check.kind == "letter":
-        return "upper", check.answer.upper()
-    return "lower", check.answer.lower()
+    """How an answer is compared: the chain of str methods of checks.FORMS for the check's
+    kind, as source, and the right answer read the same way."""
+    return rule_source(check.kind), normalise(check.answer, check.kind)
 
 
 def hidden_check_source(check: KnowledgeCheck) -> str:
     """The graded cell: only the hidden check, so no error elsewhere can print its lines."""
-    fold, expected = _fold_and_expected(check)
-    return HIDDEN_CHECK.format(var=check.variable, fold=fold, expected=json.dumps(expected))
+    rule, expected = _fold_and_expected(check)
+    return HIDDEN_CHECK.format(var=check.variable, rule=rule, expected=json.dumps(expected))
 
 
 def is_right(check: KnowledgeCheck, value: object) -> bool:
     """The hidden check's rule in plain Python, for marking outside the learner's kernel."""
-    fold, expected = _fold_and_expected(check)
-    return type(value) is str and getattr(value.strip(), fold)() == expected
+    return normalise(value, check.kind) == normalise(check.answer, check.kind)
 
 
 def reflection_prompt_markdown(reflection: Reflection) -> str:
@@ -170,7 +172,11 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
     for check in assignment.checks:
         suffix = check.id.replace(".", "_")
         cells.append(_markdown(f"question_{suffix}", question_markdown(check), locked=True))
-        cells.append(_code(f"answer_{suffix}", answer_source(check), solution=True))
+        answer = _code(f"answer_{suffix}", answer_source(check), solution=True)
+        # A typing slip here (quotes deleted) must not stop Run All before the other checks;
+        # autograde removes the tag (marking.ExecutionTags) and runs every cell anyway.
+        answer.metadata["tags"] = ["raises-exception"]
+        cells.append(answer)
         visible = _code(f"format_{suffix}", format_check_source(check), locked=True)
         hidden = _code(check.grade_id, hidden_check_source(check), grade=True, locked=True,
                        points=check.points)
