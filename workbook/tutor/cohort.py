@@ -188,7 +188,9 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
         points[key] = points.get(key, 0.0) + (score.score or 0.0)
     totals = {u: float(course.assignments[u].total_points) for u in units}
     grades = out / "grades.csv"
-    with grades.open("w", newline="", encoding="utf-8") as handle:
+    # UTF-8 with a byte order mark: Excel reads "Siân" as "SiÃ¢n" without it; Moodle's CSV
+    # import (csv_import_reader::load_csv_content) and Canvas's take the mark off.
+    with grades.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "first_name", "last_name", "email",
                          *[f"{u} (out of {totals[u]:g})" for u in units], "total"])
@@ -200,13 +202,19 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
                              f"{sum(v for v in row if v != ''):g}"])
     evidence = build_evidence(scores, learners, list(course.criteria))
     criteria = out / "criteria.csv"
-    with criteria.open("w", newline="", encoding="utf-8") as handle:
+    with criteria.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "OCR Unit 7 estimate", *course.criteria])
         for learner in learners:
             states = evidence.states[learner]
             writer.writerow([learner, ocr_grade(states), *[states[c] for c in course.criteria]])
     return [grades, criteria]
+
+
+def learner_names(course_dir: Path) -> dict[str, str]:
+    """Each learner's name from the roster ("Siân Jones"), for titles; '' when it has none."""
+    (students,) = _read_gradebook(course_dir, _STUDENTS)
+    return {row[0]: " ".join(part for part in (row[1], row[2]) if part) for row in students}
 
 
 def reflection_texts(course: Course, course_dir: Path, learner: str) -> dict[str, str]:
