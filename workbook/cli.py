@@ -7,6 +7,7 @@
     workbook evidence         each learner's evidence, OCR estimate and next criteria
     workbook export           grades and evidence as CSV files for a college system
     workbook release|collect|autograde|feedback UNIT   nbgrader steps for a unit or all
+    workbook collect UNIT --from FILE.zip   import a Moodle or Canvas download
     workbook report           cohort report and learners' evidence packs (HTML)
     workbook demo             a synthetic cohort through the whole workflow
     workbook mark-my-work UNIT  self-study: mark your own knowledge check
@@ -509,8 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="workbook", description="Challenging Customers Workbook: commands for learners "
         "and tutors.")
     course_dir_help = ("the workbook's top folder, before or after the command (default: "
-                       "found from the current folder, or $WORKBOOK_COURSE_DIR); every file "
-                       "a command writes goes inside it")
+                       "found from the current folder, or $WORKBOOK_COURSE_DIR); reports, "
+                       "exports and a relative --out, --csv or --into go inside it")
     parser.add_argument("--course-dir", help=course_dir_help)
     # The same option after the command (`workbook report --course-dir X`): SUPPRESS keeps
     # a value given before the command when it is not repeated after it.
@@ -571,12 +572,12 @@ def build_parser() -> argparse.ArgumentParser:
             ("release", "generate the learners' copies and release them",
              "Generate release/<unit>/ from source/ and copy it to the exchange."),
             ("collect", "collect submissions from the exchange",
-             "Copy learners' submissions from the exchange into submitted/. (Submissions "
-             "from a college LMS download can be put in submitted/<learner>/<unit>/ by "
-             "hand instead.)"),
+             "Copy learners' submissions from the exchange into submitted/, or with "
+             "--from, import a Moodle or Canvas download of one unit's submissions."),
             ("feedback", "make learners' feedback pages",
              "Generate feedback/ from the autograded and marked work; with --release, put "
-             "it in the exchange for learners to fetch.")):
+             "it in the exchange for learners who handed in through it to fetch, and list "
+             "the feedback pages of those who did not.")):
         p = command(step, help=text, description=detail)
         p.add_argument("unit", help="a unit id such as unit2, or all")
         if step == "collect":
