@@ -133,12 +133,13 @@ def test_names_emails_and_ids_map_to_one_roster_learner_or_say_why_not():
 
 def test_a_canvas_resubmission_replaces_the_earlier_upload():
     plan = plan_import(["obriensian_203_9003_unit1.ipynb", "obriensian_203_9010_unit1-1.ipynb",
-                        "smithtom_LATE_202_9002_unit1.ipynb", "notes.txt"], PEOPLE, "unit1")
+                        "smithtom_LATE_202_9002_unit1.ipynb", "notes.txt"], PEOPLE)
     assert plan.scheme == "canvas"
     assert plan.taken == {"obriensian_203_9010_unit1-1.ipynb": ("sobrien03", "unit1.ipynb"),
                           "smithtom_LATE_202_9002_unit1.ipynb": ("tsmith02", "unit1.ipynb")}
     assert plan.replaced == ["obriensian_203_9003_unit1.ipynb"]
     assert plan.late == {"tsmith02"} and not plan.unmapped
+    assert plan.others == ["notes.txt"]
 
 
 def _zip(path: Path, files: dict[str, bytes]) -> Path:
@@ -203,6 +204,8 @@ def test_lms_downloads_and_hand_copied_work_are_graded_and_get_feedback(
     assert "  Siân O'Brien -> sobrien03" in out and "  Tom Smith -> tsmith02" in out
     assert ("Zoe Unknown_104_assignsubmission_file_/unit1.ipynb: Zoe Unknown: not on the "
             "roster") in out
+    assert ("not a notebook, left out: "
+            "Jade Smith_101_assignsubmission_onlinetext_/onlinetext.html") in out
     assert (folder / "submitted" / "jsmith01" / "unit1" / "unit1.ipynb").read_bytes() == wrong
     assert not (folder / "submitted" / "Zoe Unknown").exists()
 

@@ -293,6 +293,8 @@ def _import_download(args: argparse.Namespace, folder: Path, units: list[str]) -
         print(f"  {plan.names[learner]} -> {learner}{late}")
     for path in plan.replaced:
         print(f"  older upload left out (the learner handed it in again): {path}")
+    for path in plan.others:
+        print(f"  not a notebook, left out: {path}")
     if plan.unmapped:
         print(f"Could not match {len(plan.unmapped)} file(s) to a learner on the roster; "
               "nothing was imported for them:")

@@ -27,7 +27,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.plugins import FileNameCollectorPlugin
@@ -151,9 +151,11 @@ class ImportPlan:
     names: dict[str, str]
     """Roster id to the name the LMS gave them."""
     late: frozenset[str] = frozenset()
+    others: list[str] = field(default_factory=list)
+    """Files that are not notebooks (online text, PDFs): left out."""
 
 
-def plan_import(paths: Iterable[str], roster: Sequence[Learner], unit: str,
+def plan_import(paths: Iterable[str], roster: Sequence[Learner],
                 scheme: str | None = None) -> ImportPlan:
     """Which learner each notebook in an LMS download belongs to. Only ``.ipynb`` files are
     taken; a learner's newest upload of each file wins."""
@@ -165,8 +167,10 @@ def plan_import(paths: Iterable[str], roster: Sequence[Learner], unit: str,
     replaced: list[str] = []
     names: dict[str, str] = {}
     late: set[str] = set()
+    others: list[str] = []
     for path in paths:
         if not path.lower().endswith(".ipynb"):
+            others.append(path)
             continue
         handin = parse(path)
         if handin is None:
@@ -185,15 +189,11 @@ def plan_import(paths: Iterable[str], roster: Sequence[Learner], unit: str,
         newest[key] = handin
         if handin.late:
             late.add(learner)
-    taken = {h.path: (learner, _notebook_name(h.file, unit)) for (learner, _), h in
-             newest.items()}
-    return ImportPlan(scheme, taken, unmapped, sorted(replaced), names, frozenset(late))
-
-
-def _notebook_name(file: str, unit: str) -> str:
-    """The file's name in submitted/: its own (autograde grades a lone notebook under another
-    name as the unit's, and says so)."""
-    return Path(file).name
+    # A notebook keeps its own name in submitted/: autograde grades a lone notebook saved
+    # under another name as the unit's, and says so.
+    taken = {h.path: (learner, Path(h.file).name) for (learner, _), h in newest.items()}
+    return ImportPlan(scheme, taken, unmapped, sorted(replaced), names, frozenset(late),
+                      sorted(others))
 
 
 class _PlanCollector(FileNameCollectorPlugin):
@@ -209,8 +209,7 @@ class _PlanCollector(FileNameCollectorPlugin):
             self._root = app._format_collect_path(app.extracted_directory)
             paths = [os.path.relpath(os.path.join(folder, name), self._root).replace(os.sep, "/")
                      for folder, _, names in os.walk(self._root) for name in names]
-            self._plan = plan_import(paths, roster(Path(app.coursedir.root)),
-                                     app.coursedir.assignment_id, self.scheme)
+            self._plan = plan_import(paths, roster(Path(app.coursedir.root)), self.scheme)
         return self._plan
 
     def collect(self, submitted_file: str) -> dict | None:
@@ -341,7 +340,7 @@ def import_download(course_dir: Path, unit: str, download: Path):
         raise DownloadError(f"{download}: no file in it is named as Moodle's or Canvas's "
                            "downloads name them (such as 'Jade Smith_12345_assignsubmission_"
                            "file_/unit4.ipynb' or 'smithjade_12345_67890_unit4.ipynb')")
-    plan = plan_import(paths, learners, unit, scheme)
+    plan = plan_import(paths, learners, scheme)
     base = course_dir / "downloaded" / unit
     for step in ("archive", "extracted"):
         shutil.rmtree(base / step, ignore_errors=True)
