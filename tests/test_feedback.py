@@ -76,3 +76,45 @@ def test_feedback_page_gives_question_numbers_and_marks_in_plain_words(
                 if first.kind == "letter" else f'The answer was "{first.answer}".')
     assert _text(expected.replace('"', "&quot;")) in shown or _text(expected) in shown
     assert "Why: " + first.explanation[:40] in shown
+
+
+def test_each_cell_is_shown_in_plain_words(course):
+    """PlainFeedback's choice per cell, without nbgrader: the answer as typed, the check's
+    message taken from its one-line traceback, a form problem kept, a right form dropped."""
+    from nbformat.v4 import new_code_cell
+
+    from workbook.tutor.feedback import PlainFeedback
+
+    assignment = course.assignment("unit1")
+    checks = {c.grade_id: c for c in assignment.checks}
+    plain = PlainFeedback()
+
+    def cell(grade_id, source="", outputs=(), **nbgrader):
+        made = new_code_cell(source, metadata={"nbgrader": {"grade_id": grade_id, **nbgrader}})
+        made.outputs = [nbformat.from_dict(o) for o in outputs]
+        return made
+
+    answer = plain.view(cell("answer_1_2", '# Question 2: type one letter\nanswer_1_2 = "C"',
+                             comment="No response."), checks, {})
+    assert answer == {"part": "answer", "heading": "Your answer to question 2",
+                      "answer": '"C"', "comment": ""}
+    odd = plain.view(cell("answer_1_2", "answer_1_2 = str('C')"), checks, {})
+    assert odd["answer"] == "answer_1_2 = str('C')"
+    wrong = plain.view(cell("check_1_2", "# Marked after you hand in your work.", [
+        {"output_type": "error", "ename": "NotMarkedRight", "evalue": "",
+         "traceback": ["This answer did not earn the mark."]}], score=0.0, points=1),
+        checks, {})
+    assert (wrong["heading"], wrong["mark"], wrong["message"]) == (
+        "Question 2", "0 of 1 mark", "This answer did not earn the mark.")
+    assert "expected" not in wrong
+    plain.show_expected = True
+    shown = plain.view(cell("check_1_2", score=0.0, points=1), checks, {})
+    check = checks["check_1_2"]
+    assert shown["why"] == check.explanation and check.answer in shown["expected"]
+    form = [{"output_type": "stream", "name": "stdout", "text": text} for text in (
+        "✗ Check your answer: You have not answered yet. Type one letter.\n",
+        '✓ Your answer "B" is in the right form. It will be marked after you hand in.\n')]
+    assert plain.view(cell("format_1_2", outputs=form[:1]), checks, {}) == {
+        "part": "note", "message": "You have not answered yet. Type one letter."}
+    assert plain.view(cell("format_1_2", outputs=form[1:]), checks, {}) == {"part": "hidden"}
+    assert plain.view(cell("", "import os"), checks, {}) == {"part": "hidden"}
