@@ -4,6 +4,7 @@ The folder holding this file is the nbgrader course directory: source/, release/
 autograded/ and feedback/ all live here. Tutors run nbgrader (or `workbook`) from this folder.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -75,4 +76,16 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "workbook.tutor.feedback.PlainFeedback",
 ]
+# The learner's page is the workbook's own template, in plain words: each question's number and
+# mark, the check's message, tutor comments; no "Test cell", cell ids or "In [3]:".
+c.HTMLExporter.template_name = "workbook_feedback"
+c.HTMLExporter.anchor_link_text = ""  # no pilcrow after each heading
+c.HTMLExporter.extra_template_basedirs = [
+    str(Path(importlib.util.find_spec("workbook").origin).parent / "assets" / "templates")]
+c.PlainFeedback.course_root = str(ROOT)
+# Course setting: True shows, under each question, the right answer and why (the explanation in
+# course_data/assignments/). Off by default: a page passed round before everyone has handed in
+# would give the answers away.
+c.PlainFeedback.show_expected = False

@@ -205,9 +205,11 @@ def test_demo_refuses_to_overwrite_a_folder(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_report_figures_match_the_gradebook(cohort, course, capsys):
+def test_report_figures_match_the_gradebook(cohort, course, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # from another folder, --course-dir after the command
     out = cohort / "reports"
-    assert cli.main(["--course-dir", str(cohort), "report", "--out", str(out)]) == 0
+    assert cli.main(["report", "--course-dir", str(cohort)]) == 0
+    assert not (tmp_path / "reports").exists()
     printed = capsys.readouterr().out
     total = course.assignment("unit1").total_points
     mean = (100 * 12 / total + 0) / 2
@@ -216,7 +218,9 @@ def test_report_figures_match_the_gradebook(cohort, course, capsys):
     html = (out / "cohort.html").read_text()
     assert "<td>unit1</td>\n      <td>1.1</td>\n      <td>2</td>\n      <td>0.5</td>" in html
     assert html.count("<img src='data:image/png;base64,") == 2 and "alt='Heatmap" in html
+    assert "<td>amara</td>\n      <td>Amara Okoye</td>" in html
     pack = (out / "learners" / "amara.html").read_text()
+    assert "<h1>Evidence pack: Amara Okoye (amara)</h1>" in pack
     assert f"12 of {total}" in pack and "Text." in pack
     assert "CG216-1.1" in pack and "(achieved)" in pack
 

@@ -8,6 +8,7 @@
     workbook observe LEARNER  record workplace observations (or --import FILE.csv)
     workbook export           grades and evidence as CSV files for a college system
     workbook release|collect|autograde|feedback UNIT   nbgrader steps for a unit or all
+    workbook collect UNIT --from FILE.zip   import a Moodle or Canvas download
     workbook report           cohort report and learners' evidence packs (HTML)
     workbook demo             a synthetic cohort through the whole workflow
     workbook mark-my-work UNIT  self-study: mark your own knowledge check
@@ -93,8 +94,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     coverage = build_coverage(course)
     if args.csv:  # pandas only when a CSV is asked for: it is slow to import
-        coverage_table(coverage, course, args.depth).to_csv(args.csv)
-        print(f"Wrote {args.csv}")
+        path = _inside(args, args.csv)
+        coverage_table(coverage, course, args.depth).to_csv(path)
+        print(f"Wrote {path}")
     elif args.depth:
         print("\n".join(depth_lines(course)))
     else:
@@ -146,6 +148,12 @@ def _course_dir(args: argparse.Namespace) -> Path:
     from .content import find_course_root
 
     return Path(args.course_dir).resolve() if args.course_dir else find_course_root()
+
+
+def _inside(args: argparse.Namespace, path: str) -> Path:
+    """Where a command writes ``path``: a relative path is inside the course folder (so
+    ``--course-dir demo-cohort report`` writes demo-cohort/reports/), an absolute one as given."""
+    return (_course_dir(args) / Path(path).expanduser()).resolve()
 
 
 def cmd_learners(args: argparse.Namespace) -> int:
@@ -288,7 +296,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     left_out = _not_graded(_course_dir(args))
     if left_out is None:
         return 1
-    paths = export_csv(course, _course_dir(args), Path(args.out))
+    paths = export_csv(course, _course_dir(args), _inside(args, args.out))
     for path in paths:
         print(f"Wrote {path}")
     _say_not_graded(left_out)
@@ -316,17 +324,93 @@ def cmd_nbgrader_step(args: argparse.Namespace) -> int:
     from .tutor.run import nbgrader, run_steps
 
     folder = _course_dir(args)
+    if getattr(args, "download", None):
+        return _import_download(args, folder, units)
     commands = {
         "release": [("generate_assignment", "--force"), ("release_assignment", "--force")],
         "collect": [("collect", "--update")],
-        "feedback": [("generate_feedback", "--force")]
-        + ([("release_feedback",)] if getattr(args, "release", False) else []),
-    }[args.step]
+    }.get(args.step)
+    if commands is None:
+        return _feedback(args, folder, units)
     steps = [(f"{command[0]} {unit}",
               lambda unit=unit, command=command: nbgrader(folder, command[0], unit,
                                                           *command[1:]))
              for unit in units for command in commands]
     return _report_steps(run_steps(steps))
+
+
+def _feedback(args: argparse.Namespace, folder: Path, units: list[str]) -> int:
+    """generate_feedback, then (with --release) release_feedback for everyone who handed in
+    through the exchange; the others' feedback pages are listed, to be given to them another
+    way. A feedback folder without nbgrader's timestamp.txt (work copied in by hand) gets one."""
+    from .tutor.lms import outside_exchange, stamp_feedback
+    from .tutor.run import StepResult, nbgrader, run_steps
+
+    outside: dict[str, list[str]] = {}
+    if args.unit == "all":  # nbgrader fails a unit nobody has been graded on yet
+        waiting = [u for u in units if not any((folder / "autograded").glob(f"*/{u}"))]
+        if waiting:
+            print(f"No graded work yet for {', '.join(waiting)}: no feedback to make there.")
+        units = [u for u in units if u not in waiting]
+
+    def release(unit: str) -> StepResult:
+        stamp_feedback(folder, unit)
+        outside[unit] = outside_exchange(folder, unit)
+        extra = ([f"--CourseDirectory.student_id_exclude={','.join(outside[unit])}"]
+                 if outside[unit] else [])
+        return nbgrader(folder, "release_feedback", unit, *extra)
+
+    steps = []
+    for unit in units:
+        steps.append((f"generate_feedback {unit}",
+                      lambda unit=unit: nbgrader(folder, "generate_feedback", unit, "--force")))
+        if args.release:
+            steps.append((f"release_feedback {unit}", lambda unit=unit: release(unit)))
+    code = _report_steps(run_steps(steps))
+    for unit, learners in outside.items():
+        if learners:
+            print(f"{unit}: {len(learners)} learner(s) did not hand in through the exchange, so "
+                  "they cannot fetch feedback from it; give them their page another way (the "
+                  "college LMS, e-mail):")
+            for learner in learners:
+                print(f"  {learner}: {folder / 'feedback' / learner / unit / (unit + '.html')}")
+    return code
+
+
+def _import_download(args: argparse.Namespace, folder: Path, units: list[str]) -> int:
+    """workbook collect UNIT --from FILE.zip: a Moodle or Canvas download into submitted/."""
+    from .tutor.lms import DownloadError, import_download
+
+    if len(units) != 1:
+        print("An LMS download holds one unit's hand-ins: name the unit, such as "
+              "workbook collect unit4 --from submissions.zip", file=sys.stderr)
+        return 1
+    unit = units[0]
+    try:
+        plan, result = import_download(folder, unit, Path(args.download).expanduser().resolve())
+    except DownloadError as error:
+        print(f"Could not import it: {error}", file=sys.stderr)
+        return 1
+    if not result.ok:
+        print(result.output[-2000:], file=sys.stderr)
+        print(f"nbgrader zip_collect {unit} failed; its output is shown above.")
+        return 1
+    learners = sorted({learner for learner, _ in plan.taken.values()})
+    print(f"{plan.scheme.capitalize()} download: {len(learners)} learner(s) imported into "
+          f"submitted/<id>/{unit}/.")
+    for learner in learners:
+        late = " (handed in late)" if learner in plan.late else ""
+        print(f"  {plan.names[learner]} -> {learner}{late}")
+    for path in plan.replaced:
+        print(f"  older upload left out (the learner handed it in again): {path}")
+    for path in plan.others:
+        print(f"  not a notebook, left out: {path}")
+    if plan.unmapped:
+        print(f"Could not match {len(plan.unmapped)} file(s) to a learner on the roster; "
+              "nothing was imported for them:")
+        for path, why in plan.unmapped.items():
+            print(f"  {path}: {why}")
+    return 0
 
 
 def _report_steps(results) -> int:
@@ -347,10 +431,13 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     units = _units(args, course)
     if units is None:
         return 1
+    from .tutor.lms import unknown_folders
     from .tutor.run import autograde
 
     results = []
     for unit in units:
+        for folder, message in unknown_folders(_course_dir(args), unit):
+            print(f"NOTE {folder}, {unit}: {message}.")
         results += autograde(_course_dir(args), unit, jobs=args.jobs)
     return _report_steps(results)
 
@@ -366,7 +453,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .tutor.demo import run_demo
 
     source = _course_dir(args)
-    target = Path(args.into).resolve()
+    target = _inside(args, args.into)
     if target.exists() and any(target.iterdir()):
         if not args.replace:
             print(f"{target} already exists and is not empty. Choose another folder with "
@@ -394,7 +481,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     course = _course(args)
     if course is None:
         return 1
-    from .tutor.cohort import item_scores, reflection_texts
+    from .tutor.cohort import item_scores, learner_names, reflection_texts
     from .tutor.observations import read_observations
     from .tutor.report import cohort_report
 
@@ -406,10 +493,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not learners:
         print("No learners in the gradebook yet. Add them with: workbook learners ROSTER.csv")
         return 1
-    out = Path(args.out).resolve()
+    out = _inside(args, args.out)
     texts = {learner: reflection_texts(course, folder, learner) for learner in learners}
     figures = cohort_report(course, learners, scores, out, texts, read_observations(folder),
-                            left_out)
+                            left_out, learner_names(folder))
     print(f"Wrote {out / 'cohort.html'} and {len(learners)} evidence packs in "
           f"{out / 'learners'}")
     print(f"Learners: {figures.learners}. Marked submissions: {figures.submissions}.")
@@ -595,17 +682,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook", description="Challenging Customers Workbook: commands for learners "
         "and tutors.")
-    parser.add_argument("--course-dir", help="the workbook's top folder (default: found from "
-                        "the current folder, or $WORKBOOK_COURSE_DIR)")
+    course_dir_help = ("the workbook's top folder, before or after the command (default: "
+                       "found from the current folder, or $WORKBOOK_COURSE_DIR); reports, "
+                       "exports and a relative --out, --csv or --into go inside it")
+    parser.add_argument("--course-dir", help=course_dir_help)
+    # The same option after the command (`workbook report --course-dir X`): SUPPRESS keeps
+    # a value given before the command when it is not repeated after it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course-dir", default=argparse.SUPPRESS, help=course_dir_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("open", help="start JupyterLab on the start page",
+    def command(name: str, **options) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **options)
+
+    p = command("open", help="start JupyterLab on the start page",
                        description=cmd_open.__doc__)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     p.set_defaults(func=cmd_open, passes_options=True)
     p.epilog = "Any further options (such as --port=8890) are passed on to jupyter lab."
 
-    p = sub.add_parser("check-content", help="validate everything in course_data/",
+    p = command("check-content", help="validate everything in course_data/",
                        description="Read and validate every course_data file; a problem is "
                        "reported with its file, item and field.")
     p.add_argument("--details", action="store_true",
@@ -613,26 +709,27 @@ def build_parser() -> argparse.ArgumentParser:
                         "how often each criterion is assessed")
     p.set_defaults(func=cmd_check_content)
 
-    p = sub.add_parser("coverage", help="where each criterion is taught and assessed",
+    p = command("coverage", help="where each criterion is taught and assessed",
                        description="Print the coverage matrix: for each of the syllabus "
                        "criteria, the lesson sections and activities that teach it and the "
                        "knowledge checks and reflections that assess it. Exits 1 if any "
                        "criterion is not taught or not assessed.")
-    p.add_argument("--csv", metavar="FILE", help="write the full matrix to a CSV file instead")
+    p.add_argument("--csv", metavar="FILE", help="write the full matrix to a CSV file instead "
+                   "(a relative path is inside the course folder)")
     p.add_argument("--depth", action="store_true",
                    help="for each criterion, the kinds of evidence it gets (knowledge check, "
                         "written reflection, observation), flagging criteria whose only "
                         "assessed evidence is one-word answers or a single multiple-choice item")
     p.set_defaults(func=cmd_coverage)
 
-    p = sub.add_parser("learners", help="add learners to the gradebook from a CSV roster",
+    p = command("learners", help="add learners to the gradebook from a CSV roster",
                        description="Add or update learners in the nbgrader gradebook from a "
                        "CSV file with a header row: id (required), first_name, last_name, "
                        "email.")
     p.add_argument("roster", help="the CSV roster file")
     p.set_defaults(func=cmd_learners)
 
-    p = sub.add_parser("evidence", help="each learner's evidence against the criteria",
+    p = command("evidence", help="each learner's evidence against the criteria",
                        description=textwrap.fill(
                            "Read the gradebook and the recorded observations and print, for "
                            "each learner: criteria met, the OCR Unit 7 grade estimate and the "
@@ -644,7 +741,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EVIDENCE_RULES)
     p.set_defaults(func=cmd_evidence)
 
-    p = sub.add_parser("observe", help="record workplace observations or witness testimony",
+    p = command("observe", help="record workplace observations or witness testimony",
                        description=textwrap.fill(
                            "Record that a learner was observed (or a witness saw them) dealing "
                            "with a customer, naming the criteria it shows. Kept in "
@@ -667,33 +764,39 @@ def build_parser() -> argparse.ArgumentParser:
                    help="import many from a CSV file instead (columns below)")
     p.set_defaults(func=cmd_observe)
 
-    p = sub.add_parser("export", help="grades and evidence as CSV for a college system",
+    p = command("export", help="grades and evidence as CSV for a college system",
                        description="Write grades.csv (one row per learner: id, names, email, "
                        "points per unit out of its total, overall total) and criteria.csv (one "
                        "row per learner, one column per criterion: met, working towards or not "
                        "yet). The id and email columns match a Moodle or Canvas gradebook "
                        "import; see the README.")
-    p.add_argument("--out", default="exports", help="folder to write to (default: exports)")
+    p.add_argument("--out", default="exports", help="folder to write to (default: exports); "
+                   "a relative folder is inside the course folder")
     p.set_defaults(func=cmd_export)
 
     for step, text, detail in (
             ("release", "generate the learners' copies and release them",
              "Generate release/<unit>/ from source/ and copy it to the exchange."),
             ("collect", "collect submissions from the exchange",
-             "Copy learners' submissions from the exchange into submitted/. (Submissions "
-             "from a college LMS download can be put in submitted/<learner>/<unit>/ by "
-             "hand instead.)"),
+             "Copy learners' submissions from the exchange into submitted/, or with "
+             "--from, import a Moodle or Canvas download of one unit's submissions."),
             ("feedback", "make learners' feedback pages",
              "Generate feedback/ from the autograded and marked work; with --release, put "
-             "it in the exchange for learners to fetch.")):
-        p = sub.add_parser(step, help=text, description=detail)
+             "it in the exchange for learners who handed in through it to fetch, and list "
+             "the feedback pages of those who did not.")):
+        p = command(step, help=text, description=detail)
         p.add_argument("unit", help="a unit id such as unit2, or all")
+        if step == "collect":
+            p.add_argument("--from", dest="download", metavar="FILE.zip",
+                           help="import a Moodle \"Download all submissions\" zip or a "
+                                "Canvas submissions zip instead, matching each hand-in to a "
+                                "roster learner by name or email")
         if step == "feedback":
             p.add_argument("--release", action="store_true",
                            help="also release the feedback to the exchange")
         p.set_defaults(func=cmd_nbgrader_step, step=step)
 
-    p = sub.add_parser("autograde", help="mark the knowledge checks of every submission",
+    p = command("autograde", help="mark the knowledge checks of every submission",
                        description="Autograde every submission of a unit (or all units), "
                        "one line per learner. Learners are marked in parallel, one per "
                        "processor core; --jobs N sets how many at once.")
@@ -702,14 +805,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="learners marked at once (default: one per core, at most 4)")
     p.set_defaults(func=cmd_autograde)
 
-    p = sub.add_parser("report", help="cohort report and learners' evidence packs (HTML)",
+    p = command("report", help="cohort report and learners' evidence packs (HTML)",
                        description="Write reports/cohort.html (scores per unit, evidence "
                        "heatmap, item analysis) and reports/learners/<id>.html (each learner's "
                        "printable evidence pack).")
-    p.add_argument("--out", default="reports", help="folder to write to (default: reports)")
+    p.add_argument("--out", default="reports", help="folder to write to (default: reports); "
+                   "a relative folder is inside the course folder")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("mark-my-work", help="self-study: mark your own knowledge check",
+    p = command("mark-my-work", help="self-study: mark your own knowledge check",
                        description="Mark your own knowledge check exactly as a tutor's "
                        "autograde would, and get your feedback page and evidence pack. For "
                        "learners working without a tutor. Your notebook is not changed.")
@@ -717,7 +821,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", help="your notebook (default: release/<unit>/<unit>.ipynb)")
     p.set_defaults(func=cmd_mark_my_work)
 
-    p = sub.add_parser("check", help="check your knowledge check before you hand it in",
+    p = command("check", help="check your knowledge check before you hand it in",
                        description="Compare your notebook with the released one and say, in "
                        "plain words, about deleted, doubled or changed cells, unanswered "
                        "questions and empty written answers. Your file is not changed.")
@@ -727,7 +831,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "and your answers kept")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("demo", help="run a synthetic cohort through the whole workflow",
+    p = command("demo", help="run a synthetic cohort through the whole workflow",
                        description="Copy the course into a new folder, add N simulated "
                        "learners with seeded answers and reflections, and run release, "
                        "submission, autograde, marking and feedback, timing each step.")
@@ -736,11 +840,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", default="", help="comma-separated units (default: all)")
     p.add_argument("--jobs", type=_positive, default=None,
                    help="learners autograded at once (default: one per core, at most 4)")
-    p.add_argument("--into", default="demo-cohort", help="folder to build it in")
+    p.add_argument("--into", default="demo-cohort", help="folder to build it in (default: "
+                   "demo-cohort, inside the course folder)")
     p.add_argument("--replace", action="store_true", help="empty the folder first")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("build-sources", help="regenerate source/ notebooks from course_data/",
+    p = command("build-sources", help="regenerate source/ notebooks from course_data/",
                        description="Write source/<unit>/<unit>.ipynb for every "
                        "course_data/assignments/<unit>.yaml.")
     p.add_argument("--check", action="store_true",

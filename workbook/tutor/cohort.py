@@ -195,7 +195,9 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
     left_out = not_graded(course_dir)
     status = {learner: _status(learner, units, left_out, points) for learner in learners}
     grades = out / "grades.csv"
-    with grades.open("w", newline="", encoding="utf-8") as handle:
+    # UTF-8 with a byte order mark: Excel reads "Siân" as "SiÃ¢n" without it; Moodle's CSV
+    # import (csv_import_reader::load_csv_content) and Canvas's take the mark off.
+    with grades.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "first_name", "last_name", "email",
                          *[f"{u} (out of {totals[u]:g})" for u in units], "total", "status"])
@@ -210,7 +212,7 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
     evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
                               read_observations(course_dir))
     criteria = out / "criteria.csv"
-    with criteria.open("w", newline="", encoding="utf-8") as handle:
+    with criteria.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "OCR Unit 7 estimate", *course.criteria, "status"])
         for learner in learners:
@@ -229,6 +231,12 @@ def _status(learner: str, units: list[str], left_out: dict[tuple[str, str], str]
     if missing:
         return "not graded: " + "; ".join(missing)
     return "graded" if any((learner, u) in points for u in units) else "nothing handed in"
+
+
+def learner_names(course_dir: Path) -> dict[str, str]:
+    """Each learner's name from the roster ("Siân Jones"), for titles; '' when it has none."""
+    (students,) = _read_gradebook(course_dir, _STUDENTS)
+    return {row[0]: " ".join(part for part in (row[1], row[2]) if part) for row in students}
 
 
 def reflection_texts(course: Course, course_dir: Path, learner: str) -> dict[str, str]:

@@ -40,6 +40,10 @@ th, td { border: 1px solid #6b6b6b; padding: 0.25rem 0.5rem; text-align: left; }
 th { background: #ececec; }
 .flag { font-weight: bold; }
 img { max-width: 100%; }
+td { vertical-align: top; }
+.wide { overflow-x: auto; }
+td details { min-width: 14rem; }
+td details[open] p { width: 28rem; max-width: 60vw; margin: 0.3rem 0; }
 @media print { .noprint { display: none; } }
 """
 
@@ -272,9 +276,12 @@ def _not_graded_html(left_out: dict[tuple[str, str], str]) -> list[str]:
 def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[ItemScore],
                   out: Path, reflections: dict[str, dict[str, str]] | None = None,
                   observations: Sequence[Observation] = (),
-                  not_graded: dict[tuple[str, str], str] | None = None) -> CohortFigures:
+                  not_graded: dict[tuple[str, str], str] | None = None,
+                  names: dict[str, str] | None = None) -> CohortFigures:
     """Write out/cohort.html and out/learners/<id>.html; return the headline figures.
-    ``not_graded`` ((unit, learner) to the reason) is listed; their scores are not given."""
+    ``not_graded`` ((unit, learner) to the reason) is listed; their scores are not given.
+    ``names`` gives each learner's name (from the roster) for the tables and pack titles."""
+    names = names or {}
     import pandas as pd
 
     evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
@@ -294,8 +301,9 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
         "Lowest %": round(min(percent[u].values()), 1),
         "Highest %": round(max(percent[u].values()), 1)} for u in units])
     evidence_table = pd.DataFrame([{
-        "Learner": learner, **{f.id: f"{evidence.counts(learner, f.id + '-')[MET]} met"
-                               for f in course.frameworks},
+        "Learner": escape(learner), "Name": escape(names.get(learner, "")),
+        **{f.id: f"{evidence.counts(learner, f.id + '-')[MET]} met"
+           for f in course.frameworks},
         **{u.id: f"{sum(evidence.states[learner][c] == MET for c in u.criteria)}"
                  f"/{len(u.criteria)}" for u in course.units},
         "OCR Unit 7 estimate": ocr_grade(evidence.states[learner]),
@@ -347,7 +355,9 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
                  "Box plot of learners' scores per unit; the table above gives the same "
                  "figures."),
             "<h2>Evidence against the criteria</h2>", *matrix,
-            evidence_table.to_html(index=False),
+            "<p>Open a learner's <em>still to evidence</em> cell to read every criterion "
+            "they have not met yet.</p>",
+            "<div class='wide'>", evidence_table.to_html(index=False, escape=False), "</div>",
             "<h3>Learners in each state, per criterion</h3>",
             criteria_table.to_html(index=False),
             "<h2>Item analysis of the knowledge checks</h2>",
@@ -368,15 +378,23 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     for learner in learners:
         evidence_pack(course, learner, evidence, by_learner[learner], out / "learners",
                       (reflections or {}).get(learner), watched[learner],
-                      {u: why for (u, x), why in (not_graded or {}).items() if x == learner})
+                      {u: why for (u, x), why in (not_graded or {}).items() if x == learner},
+                      names.get(learner, ""))
     return figures
 
 
 def _still_to_evidence(evidence: Evidence, learner: str) -> str:
-    """Every criterion the learner has not met, in words, working towards first."""
-    parts = [f"{state} ({len(chosen)}): {', '.join(chosen)}"
-             for state, chosen in evidence.still_to_evidence(learner).items() if chosen]
-    return "; ".join(parts) or "none: every criterion met"
+    """Every criterion the learner has not met, in words, working towards first: HTML, the
+    counts in a summary line and the criteria in wrapping text that opens from it (a column
+    of 90 criteria made every row hundreds of pixels tall)."""
+    chosen = {state: found for state, found in evidence.still_to_evidence(learner).items()
+              if found}
+    if not chosen:
+        return "none: every criterion met"
+    summary = ", ".join(f"{state} {len(found)}" for state, found in chosen.items())
+    parts = "; ".join(f"{state} ({len(found)}): {', '.join(found)}"
+                      for state, found in chosen.items())
+    return f"<details><summary>{escape(summary)}</summary><p>{escape(parts)}</p></details>"
 
 
 def observation_section(course: Course, learner: str,
@@ -410,10 +428,11 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
                   scores: Sequence[ItemScore], out: Path,
                   reflections: dict[str, str] | None = None,
                   observations: Sequence[Observation] = (),
-                  not_graded: dict[str, str] | None = None) -> Path:
+                  not_graded: dict[str, str] | None = None, name: str = "") -> Path:
     """A printable page of one learner's marks, reflections, the criteria they evidence and
-    their workplace observations with a sign-off block. ``not_graded`` (unit to the reason)
-    names units whose hand-in could not be graded."""
+    their workplace observations with a sign-off block, titled by their name (and id) when
+    the roster gives one. ``not_graded`` (unit to the reason) names units whose hand-in
+    could not be graded."""
     mine = [s for s in scores if s.learner == learner]
     units = [u for u in course.assignments if any(s.unit == u for s in mine)]
     marks = [{
@@ -432,9 +451,10 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
                              for o in evidence.observed.get(learner, {}).get(criterion, ())])
         rows.append({"Criterion": criterion, "What it means": course.criteria[criterion].summary,
                      "State": state, "Evidence": items})
+    title = escape(f"{name} ({learner})" if name else learner)
     html = [f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
-            f"<title>Evidence pack: {escape(learner)}</title><style>{STYLE}</style></head><body>",
-            f"<h1>Evidence pack: {escape(learner)}</h1>",
+            f"<title>Evidence pack: {title}</title><style>{STYLE}</style></head><body>",
+            f"<h1>Evidence pack: {title}</h1>",
             f"<p>OCR Unit 7 estimate: <strong>{ocr_grade(evidence.states[learner])}</strong>. "
             f"Criteria met: {evidence.counts(learner)[MET]} of {len(course.criteria)}.</p>",
             "<h2>Marks</h2>", html_table(marks) if marks else "<p>No marks yet.</p>",
