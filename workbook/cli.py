@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-START_PAGE = "notebooks/00_start_here.ipynb"
+from .lab import START_PAGE
 
 
 def _course(args: argparse.Namespace):
@@ -39,25 +39,25 @@ def _course(args: argparse.Namespace):
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    """Start JupyterLab with the start page open."""
+    """Start JupyterLab on the start page, set up as a learner should see it (workbook/lab)."""
+    from . import lab
     from .content import find_course_root
 
     root = Path(args.course_dir).resolve() if args.course_dir else find_course_root()
-    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
-               str(root / START_PAGE)]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # JupyterLab refuses to start as root without this (containers, CI); laptops never are.
-        command.append("--allow-root")
-    if args.no_browser:
-        command.append("--no-browser")
-    command += args.jupyter_args
+    exchange = lab.has_exchange(root)
+    command = lab.command(root, tutor=args.tutor, exchange=exchange,
+                          no_browser=args.no_browser, extra=args.jupyter_args)
+    env = lab.lab_environment(args.tutor, exchange)
     print("Starting JupyterLab on the start page. Stop it with Ctrl+C in this window.",
           flush=True)
+    if args.no_browser:
+        print("Open the address JupyterLab prints below (it ends in "
+              f"{START_PAGE}?token=...) in your web browser.", flush=True)
     if os.name == "nt":  # os.execv does not replace the process on Windows
         import subprocess
 
-        return subprocess.call(command)
-    os.execv(sys.executable, command)
+        return subprocess.call(command, env=env)
+    os.execve(sys.executable, command, env)
     return 0  # not reached
 
 
@@ -431,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="start JupyterLab on the start page",
                        description=cmd_open.__doc__)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    p.add_argument("--tutor", action="store_true",
+                   help="keep nbgrader's tutor tools (Formgrader, Create Assignment) and show "
+                        "every folder")
     p.set_defaults(func=cmd_open, passes_options=True)
     p.epilog = "Any further options (such as --port=8890) are passed on to jupyter lab."
 
