@@ -314,7 +314,7 @@ def cmd_mark_my_work(args: argparse.Namespace) -> int:
         print(f"There is no knowledge check called {args.unit!r}. Choose one of "
               f"{', '.join(course.assignments)}.", file=sys.stderr)
         return 1
-    from .tutor.selfmark import SelfMarkError, mark_my_work
+    from .tutor.selfmark import SelfMarkError, mark_my_work, result_lines
 
     print(f"Marking your {args.unit} knowledge check. This takes about half a minute...",
           flush=True)
@@ -323,14 +323,11 @@ def cmd_mark_my_work(args: argparse.Namespace) -> int:
     except SelfMarkError as error:
         print(str(error), file=sys.stderr)
         return 1
-    reflections = len(course.assignment(args.unit).reflections)
-    print(f"You scored {result.score:g} out of {result.max_score:g} on the questions.")
-    if reflections:
-        print(f"Your {reflections} written answer{'s are' if reflections != 1 else ' is'} not "
-              "marked by the computer: compare them with the hints, or ask a tutor.")
-    print(f"Your feedback page: {result.feedback}")
+    for line in result_lines(result):
+        print(line)
+    print(f"Your marks page (open it in JupyterLab or a web browser): {result.feedback}")
     print(f"Your evidence pack (to print or upload to an e-portfolio): {result.evidence}")
-    print("Open them in a web browser. Your notebook itself was not changed.")
+    print("Your notebook itself was not changed.")
     return 0
 
 
