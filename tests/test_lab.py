@@ -128,3 +128,25 @@ def test_a_terminal_in_jupyterlab_finds_the_workbook_command(learner_lab):
     out = asyncio.run(_terminal(learner_lab, "workbook --help | head -1"))
     assert "usage: workbook" in out, out
     assert "command not found" not in out
+
+
+def test_a_saved_activity_reopens_as_a_line_saying_to_run_it():
+    from workbook.lab.saving import RUN_TO_SHOW, WIDGET_STATE, WIDGET_VIEW, keep_runnable
+
+    def view(model_id):
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"text/plain": "VBox()", WIDGET_VIEW: {"model_id": model_id,
+                                                                "version_major": 2}}}
+
+    printed = {"output_type": "stream", "name": "stdout", "text": "✓ Your answer"}
+    model = {"type": "notebook", "content": {
+        "metadata": {"widgets": {WIDGET_STATE: {"state": {"kept": {}}}}},
+        "cells": [{"cell_type": "code", "outputs": [view("gone"), printed]},
+                  {"cell_type": "code", "outputs": [view("kept")]},
+                  {"cell_type": "markdown", "source": "text"}]}}
+    keep_runnable(model)
+    first, second = (c["outputs"] for c in model["content"]["cells"][:2])
+    assert first[0]["data"]["text/plain"] == RUN_TO_SHOW and WIDGET_VIEW not in first[0]["data"]
+    assert first[1] == printed
+    assert WIDGET_VIEW in second[0]["data"]  # its state is saved: it still shows
+    keep_runnable({"type": "file", "content": "not a notebook"})  # other files untouched

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import ROOT, copy_course
+from tests.conftest import ROOT, copy_course, nbgrader
 from workbook import cli
 from workbook.tutor.cohort import item_scores
 from workbook.tutor.selfmark import (
@@ -164,6 +164,7 @@ def test_mark_my_work_gives_every_unit_the_marks_autograde_gives(generated_cours
     monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "no-exchange"))
     mine = tmp_path / "mine"
     for unit, assignment in course.assignments.items():
+        nbgrader(folder, "generate_assignment", unit, "--force")  # the gradebook's entries
         answers = right_answers(assignment)
         checks = assignment.checks
         answers[checks[1].variable] = wrong_answers(assignment)[checks[1].variable]
@@ -194,3 +195,17 @@ def test_mark_my_work_gives_every_unit_the_marks_autograde_gives(generated_cours
         assert "Question 4: ✗ Not right</strong> (0 of 1 mark)<br>Your answer cell does not" \
             in page
         assert "for your tutor to mark" in page
+
+
+def test_the_button_cell_says_one_line_where_the_course_cannot_be_found(tmp_path,
+                                                                         monkeypatch):
+    from workbook import mark_my_work
+
+    monkeypatch.setenv("WORKBOOK_COURSE_DIR", str(tmp_path))  # no course_data there
+    shown = mark_my_work("unit2")
+    assert "Mark my work cannot start here" in shown.value
+    assert "WORKBOOK_COURSE_DIR" in shown.value
+    monkeypatch.delenv("WORKBOOK_COURSE_DIR")
+    monkeypatch.chdir(ROOT)
+    assert "Mark my work cannot start here" in mark_my_work("unit99").value
+    assert isinstance(mark_my_work("unit2"), MarkMyWork)

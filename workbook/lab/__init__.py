@@ -13,6 +13,7 @@ Learner mode (the default):
 - the start page opens, and it is the address printed with ``--no-browser``;
 - terminals find ``workbook``: this environment's scripts folder comes first on PATH and the
   shell is not a login shell (a login shell's /etc/profile would put PATH back);
+- a saved activity reopens as one line saying to run it (``saving.py``);
 - the workbook's own small JupyterLab extension (``labextensions/``) makes a written answer
   safe to start typing in (see its ``static/remoteEntry.js``).
 
@@ -90,7 +91,12 @@ def lab_arguments(root: Path, *, tutor: bool = False, exchange: bool = False) ->
     """The ``jupyter lab`` options for the course folder ``root``."""
     args = [f"--ServerApp.root_dir={root}",
             f"--LabApp.default_url={start_url_path()}",
-            f"--LabApp.extra_labextensions_path={LABEXTENSIONS}"]
+            f"--LabApp.extra_labextensions_path={LABEXTENSIONS}",
+            # Mark my work asks the page to save the notebook through the app's save command.
+            "--LabApp.expose_app_in_browser=True",
+            # A saved activity reopens as "Run this cell to show the activity", never as
+            # "Error displaying widget: model not found" (workbook/lab/saving.py).
+            "--ContentsManager.pre_save_hook=workbook.lab.saving.keep_runnable"]
     shell = os.environ.get("SHELL") or shutil.which("bash") or "sh"
     if os.name != "nt":
         # jupyter_server runs a *login* shell when its output is not a terminal, and a login
