@@ -580,8 +580,12 @@ def test_mark_my_work_saves_marks_and_shows_the_marks_in_the_knowledge_check(lab
     page.locator(sel).scroll_into_view_if_needed()
     click_button(page, sel, "Mark my work")
     n = len(assignment.checks)
-    page.wait_for_function("s => /You scored|first|Cannot|stopped/.test("
-                           "document.querySelector(s).innerText)", arg=sel, timeout=240_000)
+    try:
+        page.wait_for_function("s => /You scored|first|Cannot|stopped/.test("
+                               "document.querySelector(s).innerText)", arg=sel,
+                               timeout=300_000)
+    except Exception:
+        raise AssertionError(f"no marks; it says {page.locator(sel).inner_text()!r}") from None
     shown = page.locator(sel).inner_text()
     assert f"You scored {n - 1} out of {n} on the questions." in shown
     assert "Question 1: ✗ Not right" in shown and "That is not the right answer." in shown
@@ -593,3 +597,9 @@ def test_mark_my_work_saves_marks_and_shows_the_marks_in_the_knowledge_check(lab
     assert page_file.is_file() and "for your tutor to mark" in page_file.read_text()
     shot(page, sel, "mark-my-work")
     assert error_outputs(page) == []
+    # The marks page opens in JupyterLab itself.
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:open', "
+                  "{path: 'release/unit2/unit2-my-marks.html'})")
+    frame = page.frame_locator(".jp-HTMLViewer iframe")
+    frame.locator("h1").wait_for(timeout=30_000)
+    assert frame.locator("h1").inner_text() == f"My marks: {assignment.title}"

@@ -85,6 +85,21 @@ def test_open_starts_jupyterlab_on_the_start_page(monkeypatch, tmp_path):
             "@jupyterlab/apputils-extension:announcements"} <= set(page["disabledExtensions"])
 
 
+def test_open_for_a_learner_whose_tutor_releases_through_the_exchange(monkeypatch, tmp_path):
+    seen = {}
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: seen.update(argv=argv, env=env))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "exchange"))
+    (tmp_path / "exchange" / "challenging-customers" / "outbound").mkdir(parents=True)
+    cli.main(["--course-dir", str(ROOT), "open"])
+    page = json.loads((Path(seen["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+                       / "labconfig" / "page_config.json").read_text())
+    assert "@jupyter/nbgrader:formgrader" in page["disabledExtensions"]
+    assert "@jupyter/nbgrader:assignment-list" not in page["disabledExtensions"]
+    assert "@jupyter/nbgrader:menu" not in page["disabledExtensions"]
+    assert not any("assignment_list" in a for a in seen["argv"])
+
+
 def test_open_as_tutor_keeps_nbgrader_and_every_folder(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(os, "execve", lambda exe, argv, env: seen.update(argv=argv, env=env))

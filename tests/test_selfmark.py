@@ -4,6 +4,7 @@ for the tutor and never counted as 0, and the course setting for showing right a
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import time
@@ -43,7 +44,8 @@ def test_a_wrong_answer_says_why_and_the_right_answer_when_the_course_shows_answ
     shown = explain(check, wrong, 0, True)
     assert shown.status == "wrong"
     assert shown.reason.startswith(f'You answered "{wrong}". That is not the right answer.')
-    assert f"The right answer is {check.answer} ({check.options[check.answer]})" in shown.reason
+    option = check.options[check.answer].rstrip(".")
+    assert f"The right answer is {check.answer} ({option})." in shown.reason
     assert check.explanation in shown.reason
     hidden = explain(check, wrong, 0, False)
     assert check.explanation not in hidden.reason
@@ -127,9 +129,10 @@ def test_the_button_marks_the_saved_notebook_and_shows_the_marks(course, tmp_pat
     button.button.click()
     assert seen == [("unit2", notebook)]
     n = len(assignment.checks)
-    assert button.message.startswith(f"You scored {n - 1} out of {n} on the questions.")
-    assert "unit2-my-marks.html" in button.message
+    assert button.message == ("Marked. Your marks are below, and in unit2-my-marks.html next "
+                              "to this notebook.")
     shown = button._marks.value
+    assert f"You scored {n - 1} out of {n} on the questions." in shown
     assert "Question 1: ✗ Not right" in shown and "Question 2: ✓ Right" in shown
     assert "Reflection 1</strong>" in shown and "not written yet" in shown
     assert f"0 of {assignment.reflections[0].points}" not in shown
@@ -186,7 +189,7 @@ def test_mark_my_work_gives_every_unit_the_marks_autograde_gives(generated_cours
         total = sum(tutor[(unit, c.id)] for c in assignment.checks)
         assert f"You scored {total:g} out of {assignment.autograded_points}" in out
         assert total == assignment.autograded_points - 3
-        page = (mine / unit / f"{unit}-my-marks.html").read_text()
+        page = html.unescape((mine / unit / f"{unit}-my-marks.html").read_text())
         for check in assignment.checks:
             earned = tutor[(unit, check.id)]
             assert f"Question {check.number}: {'✓ Right' if earned else '✗ Not right'}" \

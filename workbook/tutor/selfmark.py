@@ -113,7 +113,7 @@ def _choices(check: KnowledgeCheck) -> tuple[list[str], str]:
 
 def _right_answer(check: KnowledgeCheck) -> str:
     if check.kind == "letter":
-        return f"{check.answer} ({check.options[check.answer]})"
+        return f"{check.answer} ({check.options[check.answer].rstrip('.')})"
     return f'"{check.answer}"'
 
 
@@ -170,31 +170,40 @@ def explain_all(assignment: Assignment, notebook: nbformat.NotebookNode,
     return questions, tuple(reflections)
 
 
+def reflection_state(note: ReflectionNote) -> str:
+    return ("for your tutor to mark." if note.written
+            else "not written yet. Write it before you hand in.")
+
+
 def result_lines(result: SelfMarkResult) -> list[str]:
     """The marks in plain lines: the score, each question not right with its reason, and the
     written answers left for the tutor (the same words as the Mark my work button)."""
     lines = [f"You scored {result.score:g} out of {result.max_score:g} on the questions."]
     lines += [f"Question {q.number}: {q.reason}" for q in result.questions
               if q.status != "right"]
-    for note in result.reflections:
-        lines.append(f"Reflection {note.number} ({note.title}): " + (
-            "for your tutor to mark." if note.written
-            else "not written yet. Write it before you hand in."))
+    lines += [f"Reflection {note.number} ({note.title}): {reflection_state(note)}"
+              for note in result.reflections]
     return lines
+
+
+def marks_items(result: SelfMarkResult) -> list[str]:
+    """One HTML list item per question and per reflection, for the page and the button."""
+    items = []
+    for q in result.questions:
+        mark = "✓ Right" if q.status == "right" else "✗ Not right"
+        items.append(f"<li><strong>Question {escape(q.number)}: {mark}</strong> "
+                     f"({q.earned:g} of {q.points:g} mark{'s' if q.points != 1 else ''})"
+                     + (f"<br>{escape(q.reason)}" if q.reason else "") + "</li>")
+    items += [f"<li><strong>Reflection {escape(note.number)}</strong> ({escape(note.title)}, "
+              f"up to {note.points} marks): {reflection_state(note)}</li>"
+              for note in result.reflections]
+    return items
 
 
 def page_html(result: SelfMarkResult) -> str:
     """The learner's marks page: plain HTML, no scripts, readable in any browser."""
-    rows = []
-    for q in result.questions:
-        mark = "✓ Right" if q.status == "right" else "✗ Not right"
-        rows.append(f"<li><strong>Question {escape(q.number)}: {mark}</strong> "
-                    f"({q.earned:g} of {q.points:g} mark{'s' if q.points != 1 else ''})"
-                    + (f"<br>{escape(q.reason)}" if q.reason else "") + "</li>")
-    notes = [f"<li>Reflection {escape(r.number)}: {escape(r.title)} (up to {r.points} marks): "
-             + ("for your tutor to mark." if r.written else
-                "not written yet. Write it before you hand in.") + "</li>"
-             for r in result.reflections]
+    items = marks_items(result)
+    rows, notes = items[:len(result.questions)], items[len(result.questions):]
     hidden = ("" if result.answers_shown else
               "<p>Your tutor goes through the right answers after everyone has handed in.</p>")
     return "\n".join([

@@ -152,26 +152,17 @@ class MarkMyWork(widgets.VBox):
         self.result = result
         lines = result_lines(result)
         self._marks.value = styled(marks_html(result, lines))
-        self._say(lines[0] + f" Your marks page is {result.feedback.name}, next to this "
+        self._say(f"Marked. Your marks are below, and in {result.feedback.name} next to this "
                   "notebook.")
 
 
 def marks_html(result: Any, lines: list[str]) -> str:
     """The marks inside the notebook: the score, then one line per question and reflection."""
-    items = []
-    for q in result.questions:
-        mark = "✓ Right" if q.status == "right" else "✗ Not right"
-        items.append(f"<li><strong>Question {escape(q.number)}: {mark}</strong> "
-                     f"({q.earned:g} of {q.points:g})"
-                     + (f"<br>{escape(q.reason)}" if q.reason else "") + "</li>")
-    for note in result.reflections:
-        items.append(f"<li><strong>Reflection {escape(note.number)}</strong> "
-                     f"({escape(note.title)}, up to {note.points} marks): "
-                     + ("for your tutor to mark." if note.written else
-                        "not written yet. Write it before you hand in.") + "</li>")
+    from ..tutor.selfmark import marks_items
+
     return (f"<p class='wb-score'><strong>{escape(lines[0])}</strong> Written answers are "
             "not counted: your tutor marks them.</p>"
-            f"<ul class='wb-marks'>{''.join(items)}</ul>")
+            f"<ul class='wb-marks'>{''.join(marks_items(result))}</ul>")
 
 
 def mark_my_work(unit: str) -> MarkMyWork | widgets.HTML:
