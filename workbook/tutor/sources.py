@@ -137,8 +137,8 @@ def reflection_prompt_markdown(reflection: Reflection) -> str:
              reflection.prompt, ""]
     if reflection.hints:
         lines += ["To help you write:", ""] + [f"- {hint}" for hint in reflection.hints] + [""]
-    lines += [f"*Write your answer in the box below: click the box and type your answer in "
-              f"place of the line that is there. Press Shift+Enter when you have "
+    lines += [f"*Write your answer in the box below: click the box, press Enter, then type "
+              f"your answer in place of the line that is there. Press Shift+Enter when you have "
               f"finished. Your tutor marks it (up to {reflection.points} marks).*", "",
               "### BEGIN MARK SCHEME",
               f"**Rubric for the tutor** ({reflection.points} marks; criteria: "
