@@ -212,3 +212,22 @@ def test_the_button_cell_says_one_line_where_the_course_cannot_be_found(tmp_path
     monkeypatch.chdir(ROOT)
     assert "Mark my work cannot start here" in mark_my_work("unit99").value
     assert isinstance(mark_my_work("unit2"), MarkMyWork)
+
+
+def test_under_nbgrader_the_button_cell_does_nothing_and_imports_nothing(monkeypatch):
+    """Autograde and Validate run every cell: there the Mark my work cell must cost nothing
+    (no ipywidgets, no course loading) and show nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from workbook import mark_my_work; print(mark_my_work('unit2')); "
+            "print('ipywidgets' in sys.modules, 'workbook.content.loader' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "NBGRADER_EXECUTION": "autograde"}, cwd=ROOT,
+                         check=True)
+    assert run.stdout.split() == ["None", "False", "False"]
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    from workbook import mark_my_work
+
+    monkeypatch.chdir(ROOT)
+    assert isinstance(mark_my_work("unit2"), MarkMyWork)

@@ -15,7 +15,7 @@ _LESSON_NAMES = ("sort_activity", "worked_examples", "quiz_activity", "authority
                  "law_activity", "reply_activity", "law_changes", "organisation_policy",
                  "scenario_player", "scenario_analysis", "development_planner",
                  "lesson_reflection", "course_map", "where_is_my_work")
-_CHECK_NAMES = {"mark_my_work": ".widgets.markmywork"}
+_CHECK_NAMES = {"mark_my_work": ".mark_button"}
 """Names knowledge-check cells call, and the module each lives in."""
 __all__ = [*_LESSON_NAMES, *_CHECK_NAMES]
 
