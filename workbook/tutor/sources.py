@@ -198,8 +198,7 @@ MARK_MY_WORK = 'from workbook import mark_my_work; mark_my_work("{unit}")'
 
 def finish_cells(assignment: Assignment, number: int) -> list[nbformat.NotebookNode]:
     """The end of a knowledge check: how to hand it in, and the Mark my work activity (a
-    read-only, ungraded cell that only shows a button, so autograde and Validate are not
-    affected by it)."""
+    read-only, ungraded cell; under nbgrader's autograde and Validate it does nothing)."""
     unit = assignment.unit
     finish = _markdown(f"finish_{number}", "\n".join([
         "## Before you hand it in", "",

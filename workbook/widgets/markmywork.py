@@ -9,8 +9,7 @@ as a key press when the app is not reachable) and waits a few seconds for the fi
 If it does not, and a cell has been run since the file was last saved, the learner is told to
 save first and nothing is marked, so old answers are never marked as if they were new.
 
-Under nbgrader (autograde or Validate) the cell only shows the button: nothing is marked unless
-it is pressed, and there is nobody to press it.
+Under nbgrader (autograde or Validate) the cell does nothing (workbook/mark_button.py).
 """
 
 from __future__ import annotations
