@@ -95,7 +95,8 @@ def shot(page, selector: str, name: str) -> None:
         shutil.copy2(target, DOCS / f"{name}.png")
 
 
-DOCS_SHOTS = {"sorting-mouse", "quiz-mouse", "scenario-player-mouse", "options-balance-mouse"}
+DOCS_SHOTS = {"sorting-mouse", "quiz-mouse", "scenario-player-mouse", "options-balance-mouse",
+              "mark-my-work"}
 
 
 def status(page, selector: str) -> str:
@@ -598,8 +599,8 @@ def test_mark_my_work_saves_marks_and_shows_the_marks_in_the_knowledge_check(lab
     shot(page, sel, "mark-my-work")
     assert error_outputs(page) == []
     # The marks page opens in JupyterLab itself.
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:open', "
-                  "{path: 'release/unit2/unit2-my-marks.html'})")
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:open', "
+                  "{path: 'release/unit2/unit2-my-marks.html'}); return null; }")
     frame = page.frame_locator(".jp-HTMLViewer iframe")
     frame.locator("h1").wait_for(timeout=30_000)
     assert frame.locator("h1").inner_text() == f"My marks: {assignment.title}"
