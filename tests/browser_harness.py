@@ -20,6 +20,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.lab import lab_arguments, lab_environment
+
 CHROMIUM = Path(os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium"))
 ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
 
@@ -82,17 +84,19 @@ def start_lab(root: Path, work: Path) -> Lab:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
     port, token = free_port(), "workbook-browser-tests"
-    env = {**os.environ, "HOME": str(work / "home"),
-           "WORKBOOK_PROGRESS_DIR": str(work / "progress"),
-           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-           "JUPYTER_CONFIG_DIR": str(work / "jupyter-config")}
+    # JupyterLab as `workbook open` starts it for a learner on a laptop (workbook/lab).
+    env = lab_environment(tutor=False, exchange=False, config=work / "jupyter-path", base={
+        **os.environ, "HOME": str(work / "home"),
+        "WORKBOOK_PROGRESS_DIR": str(work / "progress"),
+        "WORKBOOK_EXCHANGE": str(work / "no-exchange"),
+        "JUPYTER_CONFIG_DIR": str(work / "jupyter-config")})
     (work / "home").mkdir(exist_ok=True)
     log = open(work / "lab.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
          "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={settings}",
+         f"--IdentityProvider.token={token}", *lab_arguments(root),
+         f"--LabApp.user_settings_dir={settings}",
          f"--LabApp.workspaces_dir={work / 'workspaces'}"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -96,7 +96,8 @@ def shot(page, selector: str, name: str) -> None:
         shutil.copy2(target, DOCS / f"{name}.png")
 
 
-DOCS_SHOTS = {"sorting-mouse", "quiz-mouse", "scenario-player-mouse", "options-balance-mouse"}
+DOCS_SHOTS = {"sorting-mouse", "quiz-mouse", "scenario-player-mouse", "options-balance-mouse",
+              "mark-my-work"}
 
 
 def status(page, selector: str) -> str:
@@ -480,3 +481,150 @@ def test_a_slip_in_one_answer_never_stops_run_all(lab, page):
     assert checks[0].startswith("✗ Check your answer: The answer line is not written the "
                                 "right way."), checks[0]
     assert all("You have not answered yet" in text for text in checks[1:]), checks
+
+
+# ---------------------------------------------------------------- the learner's JupyterLab
+
+STUB = "Write your answer here, in your own words. (Replace this line.)"
+SENTENCE = "I stayed calm, said sorry and asked what would help. Then I did it by 4pm!"
+SAVED = ("() => { const w = window.jupyterapp.shell.currentWidget;"
+         " return !!w && !!w.context && !w.context.model.dirty; }")
+CELL_COUNT = "() => window.jupyterapp.shell.currentWidget.content.model.cells.length"
+
+
+def _copy_release(lab, unit: str, name: str, answers: dict | None = None) -> str:
+    """A private copy of a released knowledge check in the lab's folder, with ``answers``
+    typed in (see workbook.tutor.simulate.fill); its path there."""
+    import nbformat
+
+    from workbook.tutor.simulate import fill
+
+    released = lab.root / "release" / unit / f"{unit}.ipynb"
+    target = released.parent / f"{name}.ipynb"
+    nb = nbformat.read(released, as_version=4)
+    nbformat.write(fill(nb, answers) if answers else nb, target)
+    return str(target.relative_to(lab.root))
+
+
+def _save(page) -> None:
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(SAVED, timeout=30_000)
+
+
+WAYS = {
+    "double-click": lambda cell: cell.locator(".jp-RenderedMarkdown").dblclick(),
+    "click then Enter": lambda cell: (cell.locator(".jp-RenderedMarkdown").click(),
+                                      cell.page.keyboard.press("Enter")),
+    "click then type": lambda cell: cell.locator(".jp-RenderedMarkdown").click(),
+}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+def test_typing_a_written_answer_goes_into_the_answer_however_it_is_started(lab, page, way):
+    """Issue 19 item 2: the learner starts typing in a reflection box by double-clicking, by
+    clicking then pressing Enter, or by clicking then just typing. Every letter of a sentence
+    full of notebook shortcut keys (a, b, c, d, m, x, y, z, ...) must land in the answer, the
+    released line must be replaced, and the notebook must keep every cell (read from the
+    saved file)."""
+    import nbformat
+
+    path = _copy_release(lab, "unit2", f"typing-{way.replace(' ', '-')}")
+    open_notebook(page, lab, path, run=False)
+    before = page.evaluate(CELL_COUNT)
+    cell = page.locator(".jp-MarkdownCell", has_text=STUB).first
+    cell.scroll_into_view_if_needed()
+    WAYS[way](cell)
+    page.keyboard.type(SENTENCE, delay=10)
+    page.wait_for_timeout(300)
+    assert page.evaluate(CELL_COUNT) == before
+    _save(page)
+    saved = nbformat.read(lab.root / path, as_version=4)
+    answers = [c for c in saved.cells if c.cell_type == "markdown"
+               and c.metadata.get("nbgrader", {}).get("solution")]
+    assert len(saved.cells) == before
+    assert answers[0].source == SENTENCE, answers[0].source
+    assert answers[1].source == STUB  # the other answer is untouched
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    cell.screenshot(path=str(ARTEFACTS / f"reflection-{way.replace(' ', '-')}.png"))
+
+
+def test_the_learner_sees_no_tutor_tools_folders_or_news(lab, page):
+    """Issue 19 item 6, as the browser shows it: no Nbgrader menu (no exchange on a laptop),
+    no Create Assignment tab, no source/ or course_data/ in the file browser, no news."""
+    open_notebook(page, lab, "notebooks/00_start_here.ipynb", run=False)
+    page.evaluate("window.jupyterapp.commands.execute('filebrowser:go-to-path', {path: '/'})")
+    page.wait_for_function("() => Array.from(document.querySelectorAll("
+                           "'.jp-DirListing-itemName')).some(e => e.innerText === 'release')",
+                           timeout=30_000)
+    names = page.locator(".jp-DirListing-itemName").all_inner_texts()
+    assert "notebooks" in names and "release" in names
+    assert not {"source", "course_data", "autograded", "submitted"} & set(names), names
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert "Nbgrader" not in menus and "File" in menus, menus
+    tabs = page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all(
+        "tabs => tabs.map(t => (t.title || t.innerText || '').trim())")
+    assert not any("Create Assignment" in t or "nbgrader" in t.lower() for t in tabs), tabs
+    page.wait_for_timeout(1000)
+    assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
+
+
+def test_a_reopened_lesson_says_to_run_an_activity_instead_of_an_error(lab, page):
+    path = "notebooks/02_assertive_aggressive_passive.ipynb"
+    shutil.copy2(lab.root / path, lab.root / "notebooks" / "reopened.ipynb")
+    open_notebook(page, lab, "notebooks/reopened.ipynb")
+    assert page.locator(".wb-sorting").count() == 1
+    _save(page)
+    lab.shut_down_kernels()
+    open_notebook(page, lab, "notebooks/reopened.ipynb", run=False)
+    page.wait_for_timeout(1500)
+    text = page.locator(".jp-Notebook").inner_text()
+    assert "model not found" not in text
+    assert text.count("Run this cell to show the activity") >= 3
+    shot(page, ".jp-Notebook", "reopened-lesson")
+
+
+def test_mark_my_work_saves_marks_and_shows_the_marks_in_the_knowledge_check(lab, page):
+    """Issue 19 item 1: answers right except question 1; a reflection typed but NOT saved;
+    one press of Mark my work saves the notebook, marks it, and shows the marks: question 1
+    with its reason, the typed reflection "for your tutor to mark", none shown as 0."""
+    from workbook.content import load_course
+    from workbook.tutor.simulate import right_answers, wrong_answers
+
+    assignment = load_course(lab.root).assignment("unit2")
+    answers = right_answers(assignment)
+    first = assignment.checks[0].variable
+    answers[first] = wrong_answers(assignment)[first]
+    path = _copy_release(lab, "unit2", "marked", answers)
+    open_notebook(page, lab, path)
+    cell = page.locator(".jp-MarkdownCell", has_text=STUB).first
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-RenderedMarkdown").click()
+    page.keyboard.type(SENTENCE, delay=5)
+    page.keyboard.press("Escape")
+    sel = ".wb-mark-my-work"
+    page.locator(sel).scroll_into_view_if_needed()
+    click_button(page, sel, "Mark my work")
+    n = len(assignment.checks)
+    try:
+        page.wait_for_function("s => /You scored|first|Cannot|stopped/.test("
+                               "document.querySelector(s).innerText)", arg=sel,
+                               timeout=300_000)
+    except Exception:
+        raise AssertionError(f"no marks; it says {page.locator(sel).inner_text()!r}") from None
+    shown = page.locator(sel).inner_text()
+    assert f"You scored {n - 1} out of {n} on the questions." in shown
+    assert "Question 1: ✗ Not right" in shown and "That is not the right answer." in shown
+    assert "Reflection 1 (" in shown and "for your tutor to mark." in shown
+    assert "Reflection 2 (" in shown and "not written yet" in shown
+    for reflection in assignment.reflections:
+        assert f"0 of {reflection.points}" not in shown
+    page_file = lab.root / "release" / "unit2" / "unit2-my-marks.html"
+    assert page_file.is_file() and "for your tutor to mark" in page_file.read_text()
+    shot(page, sel, "mark-my-work")
+    assert error_outputs(page) == []
+    # The marks page opens in JupyterLab itself.
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:open', "
+                  "{path: 'release/unit2/unit2-my-marks.html'}); return null; }")
+    frame = page.frame_locator(".jp-HTMLViewer iframe")
+    frame.locator("h1").wait_for(timeout=30_000)
+    assert frame.locator("h1").inner_text() == f"My marks: {assignment.title}"

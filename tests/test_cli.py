@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,18 +58,58 @@ def test_build_sources_check_passes_on_the_repository_and_fails_when_stale(tmp_p
     assert cli.main(["--course-dir", str(folder), "build-sources", "--check"]) == 0
 
 
-def test_open_starts_jupyterlab_on_the_start_page(monkeypatch):
+def test_open_starts_jupyterlab_on_the_start_page(monkeypatch, tmp_path):
     seen = {}
-    monkeypatch.setattr(os, "execv", lambda exe, argv: seen.update(exe=exe, argv=argv))
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: seen.update(exe=exe, argv=argv,
+                                                                          env=env))
     monkeypatch.setattr(os, "name", "posix")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "no-exchange"))
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
     cli.main(["--course-dir", str(ROOT), "open", "--no-browser", "--ServerApp.port=8899"])
-    argv = seen["argv"]
+    argv, env = seen["argv"], seen["env"]
     assert argv[:4] == [sys.executable, "-m", "jupyter", "lab"]
-    assert str(ROOT / "notebooks" / "00_start_here.ipynb") in argv
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb" in argv
     assert f"--ServerApp.root_dir={ROOT}" in argv and "--no-browser" in argv
     assert argv[-1] == "--ServerApp.port=8899"
     assert ("--allow-root" in argv) == (os.geteuid() == 0)
-    assert os.environ["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    # Learner mode: tutor folders hidden, tutor server extensions off, terminals find workbook.
+    for name in ("source", "course_data", "autograded", "submitted", "gradebook.db"):
+        assert f"--ContentsManager.hide_globs={name}" in argv
+    assert "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False" in argv
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    page = json.loads((Path(env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0]) / "labconfig"
+                       / "page_config.json").read_text())
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+            "@jupyter/nbgrader:assignment-list",
+            "@jupyterlab/apputils-extension:announcements"} <= set(page["disabledExtensions"])
+
+
+def test_open_for_a_learner_whose_tutor_releases_through_the_exchange(monkeypatch, tmp_path):
+    seen = {}
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: seen.update(argv=argv, env=env))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "exchange"))
+    (tmp_path / "exchange" / "challenging-customers" / "outbound").mkdir(parents=True)
+    cli.main(["--course-dir", str(ROOT), "open"])
+    page = json.loads((Path(seen["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+                       / "labconfig" / "page_config.json").read_text())
+    assert "@jupyter/nbgrader:formgrader" in page["disabledExtensions"]
+    assert "@jupyter/nbgrader:assignment-list" not in page["disabledExtensions"]
+    assert "@jupyter/nbgrader:menu" not in page["disabledExtensions"]
+    assert not any("assignment_list" in a for a in seen["argv"])
+
+
+def test_open_as_tutor_keeps_nbgrader_and_every_folder(monkeypatch, tmp_path):
+    seen = {}
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: seen.update(argv=argv, env=env))
+    monkeypatch.setattr(os, "name", "posix")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    cli.main(["--course-dir", str(ROOT), "open", "--tutor"])
+    assert not any("hide_globs" in a or "jpserver_extensions" in a for a in seen["argv"])
+    page = json.loads((Path(seen["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+                       / "labconfig" / "page_config.json").read_text())
+    assert list(page["disabledExtensions"]) == ["@jupyterlab/apputils-extension:announcements"]
 
 
 def test_other_subcommands_refuse_unknown_options(capsys):

@@ -19,7 +19,7 @@ SCHEMAS = sorted((DATA / "schemas").glob("*.schema.json"))
 def _data_files() -> list[tuple[str, str]]:
     """(file relative to course_data, schema name) for every file the loader reads."""
     files = [("criteria.yaml", "criteria"), ("units.yaml", "units"),
-             ("organisation.yaml", "organisation")]
+             ("organisation.yaml", "organisation"), ("self_marking.yaml", "self_marking")]
     files += [(f"statements/{p.name}", "statements")
               for p in sorted((DATA / "statements").glob("*.yaml"))]
     for folder, kind in (("assignments", "assignment"), ("questions", "questions"),
@@ -49,6 +49,7 @@ def test_there_is_a_schema_for_every_kind_of_file():
         "assignment.schema.json", "authority.schema.json", "criteria.schema.json",
         "glossary.schema.json", "laws.schema.json", "organisation.schema.json",
         "questions.schema.json", "rewrites.schema.json", "scenario.schema.json",
+        "self_marking.schema.json",
         "statements.schema.json", "units.schema.json"]
 
 

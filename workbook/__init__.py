@@ -15,14 +15,18 @@ _LESSON_NAMES = ("sort_activity", "worked_examples", "quiz_activity", "authority
                  "law_activity", "reply_activity", "law_changes", "organisation_policy",
                  "scenario_player", "scenario_analysis", "development_planner",
                  "lesson_reflection", "course_map", "where_is_my_work", "key_words")
-__all__ = list(_LESSON_NAMES)
+_CHECK_NAMES = {"mark_my_work": ".mark_button"}
+"""Names knowledge-check cells call, and the module each lives in."""
+__all__ = [*_LESSON_NAMES, *_CHECK_NAMES]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LESSON_NAMES:
         return getattr(import_module(".lessons", __name__), name)
+    if name in _CHECK_NAMES:
+        return getattr(import_module(_CHECK_NAMES[name], __name__), name)
     raise AttributeError(f"module 'workbook' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LESSON_NAMES])
+    return sorted([*globals(), *__all__])

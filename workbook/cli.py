@@ -27,7 +27,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-START_PAGE = "notebooks/00_start_here.ipynb"
+from .lab import START_PAGE
 
 
 def _course(args: argparse.Namespace):
@@ -42,25 +42,25 @@ def _course(args: argparse.Namespace):
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    """Start JupyterLab with the start page open."""
+    """Start JupyterLab on the start page, set up as a learner should see it (workbook/lab)."""
+    from . import lab
     from .content import find_course_root
 
     root = Path(args.course_dir).resolve() if args.course_dir else find_course_root()
-    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
-               str(root / START_PAGE)]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # JupyterLab refuses to start as root without this (containers, CI); laptops never are.
-        command.append("--allow-root")
-    if args.no_browser:
-        command.append("--no-browser")
-    command += args.jupyter_args
+    exchange = lab.has_exchange(root)
+    command = lab.command(root, tutor=args.tutor, exchange=exchange,
+                          no_browser=args.no_browser, extra=args.jupyter_args)
+    env = lab.lab_environment(args.tutor, exchange)
     print("Starting JupyterLab on the start page. Stop it with Ctrl+C in this window.",
           flush=True)
+    if args.no_browser:
+        print("Open the address JupyterLab prints below (it ends in "
+              f"{START_PAGE}?token=...) in your web browser.", flush=True)
     if os.name == "nt":  # os.execv does not replace the process on Windows
         import subprocess
 
-        return subprocess.call(command)
-    os.execv(sys.executable, command)
+        return subprocess.call(command, env=env)
+    os.execve(sys.executable, command, env)
     return 0  # not reached
 
 
@@ -535,7 +535,7 @@ def cmd_mark_my_work(args: argparse.Namespace) -> int:
         print(f"There is no knowledge check called {args.unit!r}. Choose one of "
               f"{', '.join(course.assignments)}.", file=sys.stderr)
         return 1
-    from .tutor.selfmark import SelfMarkError, mark_my_work
+    from .tutor.selfmark import SelfMarkError, mark_my_work, result_lines
 
     print(f"Marking your {args.unit} knowledge check. This takes about half a minute...",
           flush=True)
@@ -544,14 +544,11 @@ def cmd_mark_my_work(args: argparse.Namespace) -> int:
     except SelfMarkError as error:
         print(str(error), file=sys.stderr)
         return 1
-    reflections = len(course.assignment(args.unit).reflections)
-    print(f"You scored {result.score:g} out of {result.max_score:g} on the questions.")
-    if reflections:
-        print(f"Your {reflections} written answer{'s are' if reflections != 1 else ' is'} not "
-              "marked by the computer: compare them with the hints, or ask a tutor.")
-    print(f"Your feedback page: {result.feedback}")
+    for line in result_lines(result):
+        print(line)
+    print(f"Your marks page (open it in JupyterLab or a web browser): {result.feedback}")
     print(f"Your evidence pack (to print or upload to an e-portfolio): {result.evidence}")
-    print("Open them in a web browser. Your notebook itself was not changed.")
+    print("Your notebook itself was not changed.")
     return 0
 
 
@@ -698,6 +695,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("open", help="start JupyterLab on the start page",
                        description=cmd_open.__doc__)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    p.add_argument("--tutor", action="store_true",
+                   help="keep nbgrader's tutor tools (Formgrader, Create Assignment) and show "
+                        "every folder")
     p.set_defaults(func=cmd_open, passes_options=True)
     p.epilog = "Any further options (such as --port=8890) are passed on to jupyter lab."
 

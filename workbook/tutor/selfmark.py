@@ -1,10 +1,17 @@
-"""Self-study marking: a learner with no tutor marks their own knowledge check exactly as a
-tutor's autograde would, and gets the same feedback page and an evidence pack.
+"""Self-study marking: a learner marks their own knowledge check exactly as a tutor's autograde
+would, sees their marks with a plain reason for each wrong answer, and gets an evidence pack.
+
+Used by the "Mark my work" button at the end of each knowledge check
+(workbook/widgets/markmywork.py) and by ``workbook mark-my-work``; both give the same result.
 
 It runs nbgrader in a private course folder inside the learner's progress folder (never in the
 course folder, so nothing is mixed with a tutor's gradebook): generate the assignment from
-source/, put the learner's notebook in submitted/, autograde, generate feedback. The learner
-sees only the feedback page (our messages, no hidden test code) and their scores.
+source/, put a copy of the learner's notebook in submitted/, autograde. The marks are read from
+that gradebook, so they are autograde's own. What each wrong answer gets as its reason is
+worked out here from the answer as written (``explain``, a pure function); whether the right
+answer and the reason are shown is the course setting in course_data/self_marking.yaml.
+The learner's page is written next to their notebook (``<unit>-my-marks.html``), so JupyterLab
+opens it; it shows no hidden test code and no rubric.
 """
 
 from __future__ import annotations
@@ -13,30 +20,207 @@ import getpass
 import re
 import shutil
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import nbformat
 
-from ..content.records import Course
+from ..checks import MISSING, format_problem
+from ..content.records import Assignment, Course, KnowledgeCheck
 from ..progress import learner_id, progress_dir
 from .cohort import item_scores
 from .evidence import build_evidence, workplace_needs
+from .marking import written_answer
 from .report import evidence_pack
 from .run import nbgrader
+
+SHOW_ANSWERS = ("self-study", "always", "never")
+
+
+@dataclass(frozen=True)
+class QuestionMark:
+    """One auto-marked question as the learner sees it after marking."""
+
+    number: str
+    points: float
+    earned: float
+    given: str | None
+    """The answer as written between the quotes; None when there is no plain answer line."""
+    status: str
+    """``right``, ``wrong`` (a choice, but not the right one), ``not-a-choice`` (the form is
+    wrong), ``not-answered``."""
+    reason: str
+    """Plain words for the learner; empty when the answer is right."""
+
+
+@dataclass(frozen=True)
+class ReflectionNote:
+    """A written answer: never marked by the computer, listed for the tutor."""
+
+    number: str
+    title: str
+    points: int
+    written: bool
 
 
 @dataclass(frozen=True)
 class SelfMarkResult:
     unit: str
+    title: str
     score: float
     max_score: float
-    """Autograded points only; reflections are for a tutor (or the learner) to judge."""
+    """Auto-marked points only; reflections are for a tutor to mark and are not counted."""
+    questions: tuple[QuestionMark, ...]
+    reflections: tuple[ReflectionNote, ...]
+    answers_shown: bool
     feedback: Path
+    """The learner's page, next to their notebook."""
     evidence: Path
 
 
 class SelfMarkError(RuntimeError):
     """Something stopped the marking; the message says what to do."""
+
+
+def show_answers(course: Course) -> bool:
+    """The course setting (course_data/self_marking.yaml): show right answers and reasons?"""
+    from ..content.loader import ContentError, read_yaml, validate
+
+    root = Path(course.root)
+    path = root / "course_data" / "self_marking.yaml"
+    if not path.is_file():
+        setting = "self-study"
+    else:
+        label = "course_data/self_marking.yaml"
+        data = read_yaml(path, label)
+        try:
+            validate(data, "self_marking", label, root)
+        except ContentError as error:
+            raise SelfMarkError(f"Problem in the course data: {error}") from None
+        setting = data["show_answers"]
+    if setting == "self-study":
+        from ..lab import has_exchange
+
+        return not has_exchange(root, "challenging-customers")
+    return setting == "always"
+
+
+def _choices(check: KnowledgeCheck) -> tuple[list[str], str]:
+    if check.kind == "letter":
+        return list(check.options), "one letter"
+    return list(check.words), "one word"
+
+
+def _right_answer(check: KnowledgeCheck) -> str:
+    if check.kind == "letter":
+        return f"{check.answer} ({check.options[check.answer].rstrip('.')})"
+    return f'"{check.answer}"'
+
+
+def explain(check: KnowledgeCheck, given: str | None, earned: float,
+            answers_shown: bool) -> QuestionMark:
+    """The learner's view of one marked question: right or not, and a plain reason."""
+    if earned >= check.points:
+        return QuestionMark(check.number, check.points, earned, given, "right", "")
+    choices, what = _choices(check)
+    problem = format_problem(MISSING if given is None else given, check.variable, choices, what)
+    tail = (f" The right answer is {_right_answer(check)}. {check.explanation}"
+            if answers_shown else "")
+    if given is not None and not given.strip():
+        return QuestionMark(check.number, check.points, earned, given, "not-answered",
+                            "You did not answer this question." + tail)
+    if problem:
+        if given is None:
+            reason = ("Your answer cell does not hold a plain answer line such as "
+                      f'{check.variable} = "{choices[0]}", so it could not be marked.')
+        else:
+            reason = (f'Your answer "{given}" is not one of the choices, so it could not earn '
+                      f"the mark. Type {what}: {', '.join(choices)}.")
+        return QuestionMark(check.number, check.points, earned, given, "not-a-choice",
+                            reason + tail)
+    if given.strip().casefold() == check.answer.casefold():
+        # Right as written but not given the mark: something else in the cell stopped it.
+        return QuestionMark(check.number, check.points, earned, given, "wrong",
+                            "Your answer cell holds more than the answer line, so the answer "
+                            "could not be marked. Keep only the answer line in that cell.")
+    return QuestionMark(check.number, check.points, earned, given, "wrong",
+                        f'You answered "{given.strip()}". That is not the right answer.'
+                        + (tail or " Look back at the lesson, or ask your tutor."))
+
+
+def explain_all(assignment: Assignment, notebook: nbformat.NotebookNode,
+                earned: dict[str, float], answers_shown: bool
+                ) -> tuple[tuple[QuestionMark, ...], tuple[ReflectionNote, ...]]:
+    """Every question and reflection of a marked notebook. ``earned`` maps check ids to
+    autograde's points (a missing id earned nothing)."""
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    by_id = {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"): cell
+             for cell in notebook.cells}
+    questions = tuple(explain(check, written_answer(sources, check.variable),
+                              earned.get(check.id, 0.0), answers_shown)
+                      for check in assignment.checks)
+    stub = "Write your answer here"
+    reflections = []
+    for reflection in assignment.reflections:
+        cell = by_id.get(reflection.grade_id)
+        text = cell.source.strip() if cell is not None else ""
+        reflections.append(ReflectionNote(reflection.number, reflection.title,
+                                          reflection.points,
+                                          bool(text) and not text.startswith(stub)))
+    return questions, tuple(reflections)
+
+
+def reflection_state(note: ReflectionNote) -> str:
+    return ("for your tutor to mark." if note.written
+            else "not written yet. Write it before you hand in.")
+
+
+def result_lines(result: SelfMarkResult) -> list[str]:
+    """The marks in plain lines: the score, each question not right with its reason, and the
+    written answers left for the tutor (the same words as the Mark my work button)."""
+    lines = [f"You scored {result.score:g} out of {result.max_score:g} on the questions."]
+    lines += [f"Question {q.number}: {q.reason}" for q in result.questions
+              if q.status != "right"]
+    lines += [f"Reflection {note.number} ({note.title}): {reflection_state(note)}"
+              for note in result.reflections]
+    return lines
+
+
+def marks_items(result: SelfMarkResult) -> list[str]:
+    """One HTML list item per question and per reflection, for the page and the button."""
+    items = []
+    for q in result.questions:
+        mark = "✓ Right" if q.status == "right" else "✗ Not right"
+        items.append(f"<li><strong>Question {escape(q.number)}: {mark}</strong> "
+                     f"({q.earned:g} of {q.points:g} mark{'s' if q.points != 1 else ''})"
+                     + (f"<br>{escape(q.reason)}" if q.reason else "") + "</li>")
+    items += [f"<li><strong>Reflection {escape(note.number)}</strong> ({escape(note.title)}, "
+              f"up to {note.points} marks): {reflection_state(note)}</li>"
+              for note in result.reflections]
+    return items
+
+
+def page_html(result: SelfMarkResult) -> str:
+    """The learner's marks page: plain HTML, no scripts, readable in any browser."""
+    items = marks_items(result)
+    rows, notes = items[:len(result.questions)], items[len(result.questions):]
+    hidden = ("" if result.answers_shown else
+              "<p>Your tutor goes through the right answers after everyone has handed in.</p>")
+    return "\n".join([
+        "<!DOCTYPE html>", "<html lang='en-GB'><head><meta charset='utf-8'>",
+        f"<title>My marks: {escape(result.title)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;font-size:1.05rem;line-height:1.5;"
+        "max-width:46rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a}"
+        "li{margin-bottom:.6rem}</style></head><body>",
+        f"<h1>My marks: {escape(result.title)}</h1>",
+        f"<p><strong>You scored {result.score:g} out of {result.max_score:g}</strong> on the "
+        "questions the computer marks.</p>", hidden,
+        "<h2>Questions</h2>", "<ul>", *rows, "</ul>",
+        *(["<h2>Written answers</h2>",
+           "<p>The computer does not mark these. They are not counted in the score above.</p>",
+           "<ul>", *notes, "</ul>"] if notes else []),
+        "<p>This page was made by <em>Mark my work</em>. Your notebook was not changed.</p>",
+        "</body></html>", ""])
 
 
 def _nbgrader_id(name: str) -> str:
@@ -56,6 +240,7 @@ def mark_my_work(course: Course, unit: str, notebook: Path | None = None,
     except Exception as error:  # a damaged file: say so, never lose it
         raise SelfMarkError(f"{notebook} could not be read as a notebook ({error}). Your "
                             "file has not been changed.") from None
+    answers_shown = show_answers(course)
     workspace = Path(workspace) if workspace else progress_dir() / "self-marking"
     if workspace.exists():
         shutil.rmtree(workspace)
@@ -67,26 +252,27 @@ def mark_my_work(course: Course, unit: str, notebook: Path | None = None,
     target = workspace / "submitted" / learner / unit
     target.mkdir(parents=True)
     shutil.copy2(notebook, target / f"{unit}.ipynb")  # a copy: the learner's file is untouched
-    for step in (("generate_assignment", unit, "--force"), ("autograde", unit, "--force"),
-                 ("generate_feedback", unit, "--force")):
+    for step in (("generate_assignment", unit, "--force"), ("autograde", unit, "--force")):
         result = nbgrader(workspace, *step)
         if not result.ok:
             raise SelfMarkError(f"Marking stopped at 'nbgrader {' '.join(step)}'. Details:\n"
                                 + result.output[-1500:])
-    pages = sorted((workspace / "feedback" / learner / unit).glob("*.html"))
-    if not pages:
-        raise SelfMarkError("Marking finished but no feedback page was made.")
-    learners, scores = item_scores(course, workspace)
+    _learners, scores = item_scores(course, workspace)
     mine = [s for s in scores if s.learner == learner and s.unit == unit]
-    checks = [s for s in mine if s.kind == "check"]
-    evidence = build_evidence(mine, [learner], list(course.criteria), workplace_needs(course))
-    texts = {}
+    earned = {s.item: s.score or 0.0 for s in mine if s.kind == "check"}
     submitted = nbformat.read(target / f"{unit}.ipynb", as_version=4)
+    questions, reflections = explain_all(assignment, submitted, earned, answers_shown)
+    evidence = build_evidence(mine, [learner], list(course.criteria), workplace_needs(course))
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in submitted.cells}
+    texts = {}
     for reflection in assignment.reflections:
         cell = by_id.get(reflection.grade_id)
         if cell is not None:
             texts[f"{reflection.id} {reflection.title}"] = cell.source.strip()
     pack = evidence_pack(course, learner, evidence, mine, workspace / "evidence", texts)
-    return SelfMarkResult(unit, sum(s.score or 0 for s in checks),
-                          sum(s.max_score for s in checks), pages[0], pack)
+    page = notebook.parent / f"{unit}-my-marks.html"
+    result = SelfMarkResult(unit, assignment.title, sum(q.earned for q in questions),
+                            float(assignment.autograded_points), questions, reflections,
+                            answers_shown, page, pack)
+    page.write_text(page_html(result), encoding="utf-8")
+    return result

@@ -139,9 +139,10 @@ def reflection_prompt_markdown(reflection: Reflection) -> str:
              reflection.prompt, ""]
     if reflection.hints:
         lines += ["To help you write:", ""] + [f"- {hint}" for hint in reflection.hints] + [""]
-    lines += [f"*Write your answer in the box below: double-click the box to type in it, "
-              f"then press Shift+Enter when you have finished. Your tutor marks it (up to "
-              f"{reflection.points} marks).*", "", "### BEGIN MARK SCHEME",
+    lines += [f"*Write your answer in the box below: click the box, press Enter, then type "
+              f"your answer in place of the line that is there. Press Shift+Enter when you have "
+              f"finished. Your tutor marks it (up to {reflection.points} marks).*", "",
+              "### BEGIN MARK SCHEME",
               f"**Rubric for the tutor** ({reflection.points} marks; criteria: "
               f"{', '.join(reflection.criteria)}):", ""]
     lines += [f"- **{line.points} mark{'s' if line.points > 1 else ''}:** {line.look_for}"
@@ -193,35 +194,46 @@ def build_source_notebook(course: Course, assignment: Assignment) -> nbformat.No
                            points=reflection.points)
         _evidence(answer, reflection.id, reflection.criteria)
         cells.append(answer)
-    cells.append(_markdown(f"finish_{number}", "\n".join([
+    cells += finish_cells(assignment, number)
+    nb.cells = cells
+    return nb
+
+
+MARK_MY_WORK = 'from workbook import mark_my_work; mark_my_work("{unit}")'
+
+
+def finish_cells(assignment: Assignment, number: int) -> list[nbformat.NotebookNode]:
+    """The end of a knowledge check: how to hand it in, and the Mark my work activity (a
+    read-only, ungraded cell; under nbgrader's autograde and Validate it does nothing)."""
+    unit = assignment.unit
+    finish = _markdown(f"finish_{number}", "\n".join([
         "## Before you hand it in", "",
         "1. Run every cell (Run menu → Run All Cells) and read any message under your answers.",
         "2. Save the notebook: File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).",
         "3. Check nothing is missing: open a terminal (File → New → Terminal) and type "
-        "`workbook check` and this notebook's file name, for example "
-        f"`workbook check release/{assignment.unit}/{assignment.unit}.ipynb`. It tells you "
+        f"`workbook check release/{unit}/{unit}.ipynb` (your notebook's file). It tells you "
         "about missing or changed cells, questions not answered yet and empty written "
         "answers, and how to put a deleted cell back without losing your answers.",
         "4. With a tutor: open **Nbgrader → Assignment List**, press **Validate** to check for "
         "problems, then **Submit** next to this unit.",
         "",
-        "The checks under each answer only tell you whether your answer is in the right form. "
-        "Your marks come back to you as feedback after your tutor has marked your work.",
+        "The checks under each answer only tell you whether your answer is in the right form.",
         "",
-        "## Working on your own, without a tutor?",
+        "## Mark my work",
         "",
-        "You can mark your own answers exactly as a tutor's computer would. Save this "
-        "notebook, then open a terminal (File → New → Terminal) and type:",
+        "Press **Mark my work** below to see your marks now. It saves this notebook, then "
+        "marks your answers exactly as a tutor's computer would (it takes about half a "
+        "minute). For each question you see whether it earned the mark and, for a wrong "
+        "answer, why. Your written answers are not marked by the computer: they are listed "
+        "for your tutor to mark. Your marks are also saved as a page next to this notebook "
+        f"(`{unit}-my-marks.html`). Your notebook is not changed, and you can change your "
+        "answers and mark again.",
         "",
-        f"    workbook mark-my-work {assignment.unit}",
-        "",
-        "After about half a minute it tells you your score and where to find your feedback "
-        "page and your evidence pack (a page you can print or upload to an e-portfolio). It "
-        "does not change this notebook. Your written answers are not marked by the computer: "
-        "compare them with the hints, or ask someone to read them.",
-    ]), locked=True))
-    nb.cells = cells
-    return nb
+        "If the button is not there, run the cell below (click it and press Shift+Enter).",
+    ]), locked=True)
+    button = _code(f"mark_{number}", MARK_MY_WORK.format(unit=unit), locked=True)
+    button.metadata["jupyter"] = {"source_hidden": True}
+    return [finish, button]
 
 
 def source_path(course: Course, unit_id: str) -> Path:
