@@ -107,6 +107,14 @@ def _printed(folder: Path, learner: str) -> str:
                    for c in graded.cells if c.cell_type == "code" for o in c.get("outputs", []))
 
 
+def _errors(folder: Path, learner: str) -> list[str]:
+    """The names of the errors the graded notebook's cells show."""
+    graded = nbformat.read(folder / "autograded" / learner / "unit1" / "unit1.ipynb",
+                           as_version=4)
+    return [o.get("ename") for c in graded.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
 READER = r"""import json, os, resource
 seen = {{"cwd": os.getcwd(), "env": dict(os.environ),
          "limits": [resource.getrlimit(resource.RLIMIT_DATA)[0],
@@ -179,6 +187,7 @@ def test_no_entry_of_the_course_or_the_tutors_home_can_be_read_under_autograde(
         page = (folder / "feedback" / learner / "unit1" / "unit1.html").read_text(
             encoding="utf-8")
         assert "PROBE" in printed and "PROBE" in page  # what the code printed reached both
+        assert _errors(folder, learner) == []  # the format checks' `import workbook` works
         assert marker not in printed and marker not in page
         seen = json.loads(printed.split("PROBE ", 1)[1].splitlines()[0])
         assert set(seen) == {"cwd", "env", "limits", *map(str, targets), "/", "/etc"}
@@ -225,7 +234,8 @@ def test_a_two_gigabyte_allocation_gets_a_memory_error_and_the_rest_is_marked(
     capsys.readouterr()
     printed = _printed(folder, "amara")
     assert f"LIMIT {768 * 1024 ** 2}" in printed  # the setting in nbgrader_config.py
-    assert "MemoryError" in printed
+    # That cell stopped before its answer line, so its hidden check finds no answer.
+    assert _errors(folder, "amara") == ["MemoryError", "NotMarkedRight"]
     _, scores = item_scores(course, folder)
     marks = {s.item: s.score for s in scores if s.kind == "check"}
     assert sum(v or 0 for v in marks.values()) == len(assignment.checks) - 1

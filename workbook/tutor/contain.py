@@ -4,9 +4,10 @@ nbgrader runs each submission in a kernel. With this kernel manager the kernel s
 bubblewrap sandbox built from an allow-list: it sees only what a Python kernel needs to run.
 
 - **Visible, read-only:** the system's programs and libraries (/usr, and /bin, /lib... which
-  link into it), a few files from /etc that programs read at start (:data:`ETC_FILES`), and the
+  link into it), a few files from /etc that programs read at start (:data:`ETC_FILES`), the
   Python environment that runs the kernel (its prefix and base prefix, wherever they are: a
-  ``.venv`` inside the course folder is shown, the rest of the course folder is not).
+  ``.venv`` inside the course folder is shown, the rest of the course folder is not) and the
+  workbook package's own folder (:data:`PACKAGE`: the format checks import it).
 - **Visible, writable:** the kernel's working folder (tutor/pool.py gives it a private, empty
   one; a submission with extra files gets its own autograded copy), and a private, empty home
   and temporary folder (``$HOME``, ``$TMPDIR``), deleted with the kernel.
@@ -141,16 +142,23 @@ def _is_system(path: Path) -> bool:
                for s in SYSTEM_FOLDERS if Path(s).exists())
 
 
+PACKAGE = Path(__file__).resolve().parents[1]
+"""The workbook package, which the notebooks' format checks import (``workbook.checks``). In a
+``pip install -e`` set-up it is the course folder's ``workbook/`` (code only, no course data)."""
+
+
 def python_roots(executables: Iterable[str] = ()) -> list[Path]:
     """The folders of the Python environment the kernel runs in, outside the system folders:
     this interpreter's prefix and base prefix (a virtual environment and the Python it was made
-    from), and those of any other interpreter the kernel command names. Outermost only."""
+    from), those of any other interpreter the kernel command names, and the workbook package.
+    Outermost only."""
     found = [Path(p) for p in (sys.prefix, sys.exec_prefix, sys.base_prefix,
                                sys.base_exec_prefix)]
     for executable in (sys.executable, *executables):
         if executable and os.path.isabs(executable):
             found.append(Path(executable).parent.parent)  # a venv's own prefix
             found.append(Path(executable).resolve().parent.parent)  # the Python it links to
+    found.append(PACKAGE)
     roots = list(dict.fromkeys(p.resolve() for p in found if p.exists()))
     roots = [p for p in roots if p != Path("/") and not _is_system(p)]
     return [p for p in roots if not any(q in p.parents for q in roots)]
