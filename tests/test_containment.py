@@ -234,6 +234,7 @@ def test_a_two_gigabyte_allocation_gets_a_memory_error_and_the_rest_is_marked(
     capsys.readouterr()
     printed = _printed(folder, "amara")
     assert f"LIMIT {768 * 1024 ** 2}" in printed  # the setting in nbgrader_config.py
+    assert contain.MEMORY_SENTENCE.format(limit="768 MiB") in printed  # said plainly
     # That cell stopped before its answer line, so its hidden check finds no answer.
     assert _errors(folder, "amara") == ["MemoryError", "NotMarkedRight"]
     _, scores = item_scores(course, folder)

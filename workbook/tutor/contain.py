@@ -15,10 +15,11 @@ bubblewrap sandbox built from an allow-list: it sees only what a Python kernel n
   no network (a new, empty network namespace; the kernel talks to nbgrader over Unix sockets in
   its private folder), and an environment holding only :data:`KEPT_VARIABLES` and its own
   folders (no tokens or settings of the tutor's).
-- **Everything else is not there:** the course folder (answers in course_data/, source/, the
-  gradebook, exports/, reports/, .git/, other learners' work), the tutor's home (Jupyter's
-  runtime folder with server tokens), /root, /tmp, /work, /srv, /home, /mnt, /opt (unless the
-  Python environment is there) ... A new folder anywhere is hidden without changing this file.
+- **Everything else is not there:** the rest of the course folder (answers in course_data/,
+  source/, the gradebook, exports/, reports/, .git/, other learners' work), the tutor's home
+  (Jupyter's runtime folder with server tokens), /root, /tmp (but its own folder), /work, /srv,
+  /home, /mnt, /opt (unless the Python environment is there) ... A new folder anywhere is
+  hidden without changing this file.
 - **Limits:** each process of the kernel may have at most ``memory_limit`` bytes of data
   (RLIMIT_DATA: heap and private memory, not the address space reserved but never made
   writable; default 1 GiB), so a 2 GB allocation gets a MemoryError; and the sandbox may run at
@@ -76,6 +77,23 @@ _LIMITS = ("import os, resource, sys\n"
            "        resource.setrlimit(kind, (int(limit), int(limit)))\n"
            "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
            "os.execv(sys.argv[3], sys.argv[3:])\n")
+
+
+# Run by IPython as the kernel starts (a startup file in its private home): a MemoryError
+# ends with one plain sentence under the usual traceback. (IPython shows nothing itself for an
+# exception with a handler of its own, so the handler shows the traceback.)
+_MEMORY_NOTE = (
+    "def _workbook_memory_note(shell, etype, value, tb, tb_offset=None):\n"
+    "    lines = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)\n"
+    "    shell._showtraceback(etype, value, [*lines, {sentence!r}])\n"
+    "get_ipython().set_custom_exc((MemoryError,), _workbook_memory_note)\n"
+    "del _workbook_memory_note\n")
+MEMORY_SENTENCE = ("This cell asked for more memory than code may use while it is marked "
+                   "({limit}), so it was stopped here.")
+
+
+def _size(limit: int) -> str:
+    return f"{limit / GIB:g} GiB" if limit >= GIB else f"{limit / 1024 ** 2:g} MiB"
 
 
 @functools.lru_cache(maxsize=1)
@@ -231,6 +249,12 @@ class ContainedKernelManager(AsyncKernelManager):
         command = [self._executable, *command[1:]]
         limits = [sys.executable, "-I", "-S", "-c", _LIMITS, str(self.memory_limit),
                   str(self.process_limit)]
+        if self.memory_limit > 0:
+            startup = self._sockets / "home" / ".ipython" / "profile_default" / "startup"
+            startup.mkdir(parents=True, exist_ok=True)
+            sentence = MEMORY_SENTENCE.format(limit=_size(self.memory_limit))
+            (startup / "workbook-memory.py").write_text(
+                _MEMORY_NOTE.format(sentence=sentence), encoding="utf-8")
         return sandbox_args(working, self._sockets, [self._executable]) + limits + command
 
     async def _async_pre_start_kernel(self, **kw):
