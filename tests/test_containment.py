@@ -313,3 +313,21 @@ def test_the_process_limit_stops_more_processes_inside_the_sandbox(tmp_path):
         assert 0 < made < 8, result.stdout + result.stderr  # bwrap and python count too
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_bwrap_that_cannot_make_a_sandbox_is_reported_not_used(tmp_path, monkeypatch):
+    # As on a machine with user namespaces switched off: bwrap is there but fails.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\necho 'No permissions to create new namespace' >&2\n"
+                                "exit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    contain.containment_problem.cache_clear()
+    try:
+        problem = contain.containment_problem()
+        assert not containment_available()
+    finally:
+        contain.containment_problem.cache_clear()
+    assert problem == ("bubblewrap (bwrap) is installed but could not make a sandbox on this "
+                       "machine (No permissions to create new namespace).")
