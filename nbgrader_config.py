@@ -38,10 +38,20 @@ c.ClearMarkScheme.enforce_metadata = False
 # ---------------------------------------------------------------- autograding
 # Knowledge checks run in well under a second; a cell still running after this is stuck.
 c.Execute.timeout = 15
-# Learner code runs in a bubblewrap sandbox when `bwrap` is installed: no network, no writes
-# outside its own working copy, and source/, the gradebook and other learners' work hidden.
-# Without bwrap (e.g. a learner's own laptop) it runs as before. See workbook/tutor/contain.py.
+# nbgrader fails the whole notebook when a cell's last output and idle message reach it more
+# than iopub_timeout seconds after the cell's reply (raise_on_iopub_timeout is on). nbgrader's
+# 4 s is short on a busy 2-core laptop grading in parallel, or for a cell that printed a lot:
+# honest notebooks failed that way here (docs/decisions.md, the intermittent NOT GRADED).
+c.Execute.iopub_timeout = 20
+# Learner code runs in a bubblewrap sandbox when `bwrap` is installed: it sees the system, its
+# Python environment, its working folder and a private home, nothing else (not this folder, not
+# your home), and has no network. Without bwrap (e.g. a learner's own laptop) it runs as before
+# and `workbook autograde` says so. See workbook/tutor/contain.py.
 c.Execute.kernel_manager_class = "workbook.tutor.contain.ContainedKernelManager"
+# Limits for each contained kernel: memory (bytes of data each of its processes may use; a
+# bigger allocation gets a MemoryError) and processes plus threads (an ordinary kernel runs 12).
+c.ContainedKernelManager.memory_limit = 1024 ** 3
+c.ContainedKernelManager.process_limit = 64
 # nbgrader's own steps, plus ours (workbook/tutor/marking.py): every knowledge check is
 # marked a second time from the answer as written, outside the learner's kernel, so code that
 # rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; the

@@ -431,9 +431,12 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     units = _units(args, course)
     if units is None:
         return 1
+    from .tutor.contain import NOT_CONTAINED, containment_problem
     from .tutor.lms import unknown_folders
     from .tutor.run import autograde
 
+    if containment_problem():  # said once for the whole command
+        print(NOT_CONTAINED.format(why=containment_problem()))
     results = []
     for unit in units:
         for folder, message in unknown_folders(_course_dir(args), unit):

@@ -66,7 +66,7 @@ class KernelPool:
 
     def __init__(self) -> None:
         self.course_root: Path | None = None
-        """The course whose folders every pooled kernel's sandbox hides (set by the worker).
+        """The course whose notebooks are graded with pooled kernels (set by the worker).
         Without it nothing is pooled."""
         self.spare: ContainedKernelManager | None = None
         self.spare_key: tuple | None = None
@@ -75,10 +75,6 @@ class KernelPool:
     async def _launch(self, key: tuple, config) -> ContainedKernelManager:
         kernel_name, extra_arguments = key
         km = PoolKernelManager(kernel_name=kernel_name, config=config)
-        km.course_root = self.course_root
-        # The sandbox hides the course's folders that exist when it starts: a kernel started
-        # before the first learner is graded must still not see autograded/ once it is made.
-        (self.course_root / "autograded").mkdir(exist_ok=True)
         private = getattr(km, "_sockets", None)
         folder = (private / "work") if private else Path(tempfile.mkdtemp(prefix="workbook-run-"))
         folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..checks import MISSING, format_problem
+from ..checks import MISSING, format_problem, normalise
 from ..content.records import Assignment, Course, KnowledgeCheck
 from ..progress import learner_id, progress_dir
 from .cohort import item_scores
@@ -106,9 +106,10 @@ def show_answers(course: Course) -> bool:
 
 
 def _choices(check: KnowledgeCheck) -> tuple[list[str], str]:
+    """The allowed answers and their kind ("letter" or "word"), as workbook.checks reads them."""
     if check.kind == "letter":
-        return list(check.options), "one letter"
-    return list(check.words), "one word"
+        return list(check.options), "letter"
+    return list(check.words), "word"
 
 
 def _right_answer(check: KnowledgeCheck) -> str:
@@ -122,8 +123,9 @@ def explain(check: KnowledgeCheck, given: str | None, earned: float,
     """The learner's view of one marked question: right or not, and a plain reason."""
     if earned >= check.points:
         return QuestionMark(check.number, check.points, earned, given, "right", "")
-    choices, what = _choices(check)
-    problem = format_problem(MISSING if given is None else given, check.variable, choices, what)
+    choices, kind = _choices(check)
+    what = f"one {kind}"
+    problem = format_problem(MISSING if given is None else given, check.variable, choices, kind)
     tail = (f" The right answer is {_right_answer(check)}. {check.explanation}"
             if answers_shown else "")
     if given is not None and not given.strip():
@@ -138,7 +140,7 @@ def explain(check: KnowledgeCheck, given: str | None, earned: float,
                       f"the mark. Type {what}: {', '.join(choices)}.")
         return QuestionMark(check.number, check.points, earned, given, "not-a-choice",
                             reason + tail)
-    if given.strip().casefold() == check.answer.casefold():
+    if normalise(given, kind) == normalise(check.answer, kind):
         # Right as written but not given the mark: something else in the cell stopped it.
         return QuestionMark(check.number, check.points, earned, given, "wrong",
                             "Your answer cell holds more than the answer line, so the answer "
