@@ -23,10 +23,20 @@ from ..content.records import (
     ENDING_KINDS,
     MOOD_MAX,
     TECHNIQUES,
+    Choice,
     Scenario,
 )
-from ..engine.scenario import Walk, advance, back, mood_label, replay, start_walk, summarise
-from ..progress import ProgressStore
+from ..engine.scenario import (
+    Walk,
+    advance,
+    back,
+    mood_label,
+    replay,
+    reply_order,
+    start_walk,
+    summarise,
+)
+from ..progress import ProgressStore, learner_id
 from .common import Chart, status_html, styled
 
 SAVE_VERSION = 1
@@ -96,10 +106,13 @@ class ScenarioPlayer(widgets.VBox):
     finished = Bool(False, help="True once an ending is reached.")
     message = Unicode("", help="What the learner was last told.")
 
-    def __init__(self, scenario: Scenario, store: ProgressStore | None = None, **kwargs: Any):
+    def __init__(self, scenario: Scenario, store: ProgressStore | None = None,
+                 learner: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.scenario = scenario
         self.store = store
+        self.learner = learner if learner is not None else learner_id()
+        """Whose order of replies is shown: each learner sees them in their own order."""
         self.activity = f"scenario-{scenario.id}"
         self.runs: list[dict[str, Any]] = []
         self.walk = start_walk(scenario)
@@ -147,15 +160,15 @@ class ScenarioPlayer(widgets.VBox):
     # ------------------------------------------------------------------ Python twins of events
 
     def choose(self, choice: str | int) -> Walk:
-        """Reply with a choice, by id or by its 1-based number as shown: the twin of choosing a
-        reply and pressing "Say this"."""
+        """Reply with a choice, by id or by its 1-based number as shown (A is 1): the twin of
+        choosing a reply and pressing "Say this"."""
         node = self.walk.node
         if node is None:
             raise ValueError("the conversation has ended: go back one step or start again")
         if isinstance(choice, int):
             if not 1 <= choice <= len(node.choices):
                 raise ValueError(f"reply {choice} is not offered (1 to {len(node.choices)})")
-            choice = node.choices[choice - 1].id
+            choice = self.shown_choices()[choice - 1].id
         self.walk = advance(self.walk, choice)
         if self.walk.finished:
             ending = self.walk.ending
@@ -179,6 +192,13 @@ class ScenarioPlayer(widgets.VBox):
         self.walk = start_walk(self.scenario)
         self._show()
         return self.walk
+
+    def shown_choices(self) -> list[Choice]:
+        """The current node's replies in the order this learner sees them (A, B, C, ...)."""
+        node = self.walk.node
+        if node is None:
+            return []
+        return [node.choices[i] for i in reply_order(self.scenario, node, self.learner)]
 
     # ------------------------------------------------------------------ view
 
@@ -213,7 +233,7 @@ class ScenarioPlayer(widgets.VBox):
             self._turn.value = styled(turn_html(walk))
             letters = string.ascii_uppercase
             self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
-                                    for i, c in enumerate(walk.node.choices)]
+                                    for i, c in enumerate(self.shown_choices())]
             self.replies.value = None
             self._tell("Choose your reply, then press “Say this”. Use Tab to move and "
                        "Space to choose.")
