@@ -67,25 +67,39 @@ def question_html(question: Question, number: int, total: int, topic: str,
 
 
 def result_html(item: QuestionResult) -> str:
-    """Feedback on every option (or situation) of a checked question, in words and symbols."""
+    """Feedback on a checked question, in words and symbols: the verdict and what was chosen,
+    then the options. Only an option the learner chose and got wrong is marked wrong (✗); a
+    right answer is marked ✓ and said to be the answer; the reasons for the other options are
+    folded away under "Why the other answers are not right"."""
     css = "wb-right" if item.correct else "wb-wrong"
     mark = "✓ Right" if item.correct else "✗ Not quite"
-    rows = []
+    rows, others = [], []
     for part in item.parts:
         if item.question.type == "match":
-            symbol = "✓" if part.right else "✗"
-            state = "Matched correctly" if part.right else "Not matched correctly"
-            rows.append(f"<li><span class='wb-mark'>{symbol} Situation {part.label}: "
-                        f"{state}.</span> {escape(part.message)}</li>")
+            symbol, state, kind = (("✓", "Matched correctly", "wb-right") if part.right else
+                                   ("✗", "Not matched correctly", "wb-wrong"))
+            rows.append(f"<li class='wb-part {kind}'><span class='wb-mark'>{symbol} Situation "
+                        f"{part.label}: {state}.</span> {escape(part.message)}</li>")
             continue
-        symbol = "✓" if part.right else "✗"
-        kind = "A right answer" if part.right else "Not a right answer"
-        chosen = " You chose this." if part.chosen else ""
         label = "" if item.question.type == "true-false" else f"{escape(part.label)}. "
-        rows.append(f"<li><span class='wb-mark'>{symbol} {label}{escape(part.text)}</span> "
-                    f"<em>{kind}.{chosen}</em> {escape(part.message)}</li>")
-    return (f"<div class='wb-feedback {css}'><p><span class='wb-mark'>{mark}.</span> "
-            f"{escape(item.summary)}</p><ul class='wb-plain'>{''.join(rows)}</ul></div>")
+        text = f"{label}{escape(part.text)}"
+        if part.chosen and part.right:
+            rows.append(f"<li class='wb-part wb-right'><span class='wb-mark'>✓ {text}</span> "
+                        f"<em>Your answer, and right.</em> {escape(part.message)}</li>")
+        elif part.chosen:
+            rows.append(f"<li class='wb-part wb-wrong'><span class='wb-mark'>✗ {text}</span> "
+                        f"<em>Your answer, but not right.</em> {escape(part.message)}</li>")
+        elif part.right:
+            rows.append(f"<li class='wb-part wb-answer'><span class='wb-mark'>✓ {text}</span> "
+                        f"<em>A right answer.</em> {escape(part.message)}</li>")
+        else:
+            others.append(f"<li><strong>{text}</strong> {escape(part.message)}</li>")
+    folded = (f"<details class='wb-others'><summary>Why the other answers are not right"
+              f"</summary><ul class='wb-plain'>{''.join(others)}</ul></details>"
+              if others else "")
+    return (f"<div class='wb-result'><p class='wb-feedback {css}'><span class='wb-mark'>"
+            f"{mark}.</span> {escape(item.summary)}</p><ul class='wb-plain wb-parts'>"
+            f"{''.join(rows)}</ul>{folded}</div>")
 
 
 class QuestionSlot:
