@@ -112,7 +112,7 @@ def test_retry_shows_only_the_ones_got_wrong_then_new_quiz_starts_afresh():
     assert not quiz.retry_button.disabled
     quiz.retry()
     assert set(quiz.question_ids) == wrong and not quiz.checked and quiz.responses == {}
-    assert "try these again" in quiz._status.value
+    assert "try these again" in quiz._title_html.value
     answer_all(quiz, right=True)
     assert quiz.check().score == 3
     quiz.new_attempt(seed=70)

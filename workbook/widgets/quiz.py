@@ -38,7 +38,7 @@ from ..engine.quiz import (
     summarise_history,
 )
 from ..progress import ProgressStore
-from .common import styled
+from .common import Activity, live_status, status_html, styled
 
 SAVE_VERSION = 1
 ANY = "any"
@@ -187,7 +187,7 @@ class QuestionSlot:
         return self._menus[index]
 
 
-class QuizActivity(widgets.VBox):
+class QuizActivity(Activity, widgets.VBox):
     """A quiz on a question bank, with feedback on every option, a score and retries."""
 
     question_ids = List(Unicode(), help="Question ids in the current quiz, in the order shown.")
@@ -226,7 +226,8 @@ class QuizActivity(widgets.VBox):
         self.add_class("wb-quiz")
         self.add_class(f"wb-{self.activity}")  # e.g. wb-unit4-authority: one name per quiz
 
-        self._status = widgets.HTML()
+        self._title_html = widgets.HTML()
+        self._status = live_status()
         self._progress = widgets.HTML()
         self._items_box = widgets.VBox()
         self.check_button = widgets.Button(
@@ -302,6 +303,8 @@ class QuizActivity(widgets.VBox):
                                           time.strftime("%Y-%m-%dT%H:%M:%S")))
         self._save()
         self._refresh_buttons()
+        # Check is now disabled: focus the next thing to do, not the page.
+        (self.new_button if self.retry_button.disabled else self.retry_button).focus()
         return result
 
     def retry(self) -> QuizAttempt | None:
@@ -314,6 +317,7 @@ class QuizActivity(widgets.VBox):
             self._say("You got them all right, so there is nothing to retry. Try a new quiz!")
             return None
         self._start(again)
+        self._focus_first()
         return again
 
     def new_attempt(self, seed: int | None = None) -> QuizAttempt | None:
@@ -326,6 +330,7 @@ class QuizActivity(widgets.VBox):
             return None
         fresh = draw_attempt(self.bank, self.size, topic, difficulty, seed)
         self._start(fresh)
+        self._focus_first()
         return fresh
 
     def set_filters(self, topic: str | None = None, difficulty: int | None = None) -> int:
@@ -353,6 +358,10 @@ class QuizActivity(widgets.VBox):
         if item not in self._controls:
             raise ValueError(f"{item!r} is not in this quiz")
         return item
+
+    def _focus_first(self) -> None:
+        """Focus the first question's first control (after a retry or a new quiz)."""
+        self._controls[self.question_ids[0]][0].focus()
 
     def _matching(self) -> int:
         topic = None if self.topic == ANY else self.topic
@@ -452,7 +461,8 @@ class QuizActivity(widgets.VBox):
                   "Space to choose. On a drop-down list, Space opens it; then use the arrow "
                   "keys and Enter.")
         self._refresh_buttons()
-        parts: list[widgets.Widget] = [self._status]
+        self._title_html.value = styled(f"<h3>{escape(self._title)}</h3>")
+        parts: list[widgets.Widget] = [self._title_html, self._status]
         if self._filters is not None:
             parts.append(self._filters)
         parts += [self._items_box, self._buttons, self._progress]
@@ -483,9 +493,7 @@ class QuizActivity(widgets.VBox):
 
     def _say(self, text: str) -> None:
         self.message = text
-        self._status.value = styled(
-            f"<h3>{escape(self._title)}</h3>"
-            f"<p class='wb-status' role='status'>{escape(text)}</p>")
+        self._status.value = status_html(text)
 
     # ------------------------------------------------------------------ saving
 

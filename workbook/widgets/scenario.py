@@ -37,7 +37,7 @@ from ..engine.scenario import (
     summarise,
 )
 from ..progress import ProgressStore, learner_id
-from .common import Chart, status_html, styled
+from .common import Activity, Chart, live_status, status_html, styled
 
 SAVE_VERSION = 1
 QUALITY = {"good": ("✓ Good choice", "wb-right"),
@@ -97,7 +97,7 @@ def ending_html(walk: Walk) -> str:
             + f"<p class='wb-note'>Mood turn by turn: {path} (out of {MOOD_MAX}).</p></div>")
 
 
-class ScenarioPlayer(widgets.VBox):
+class ScenarioPlayer(Activity, widgets.VBox):
     """Play one branching scenario, with feedback on every reply and a summary at the end."""
 
     choices_made = List(Unicode(), help="Ids of the choices made so far, in order.")
@@ -123,7 +123,7 @@ class ScenarioPlayer(widgets.VBox):
         self._transcript = widgets.HTML()
         self._turn = widgets.HTML()
         self._meter = widgets.HTML()
-        self._status = widgets.HTML()
+        self._status = live_status()
         self._ending = widgets.HTML()
         self.chart = Chart()
         self.replies = widgets.RadioButtons(
@@ -138,6 +138,10 @@ class ScenarioPlayer(widgets.VBox):
                                              tooltip="Start the conversation from the beginning")
         for button in (self.say_button, self.back_button, self.restart_button):
             button.layout = widgets.Layout(width="auto")
+        # Made once, so the buttons keep their place on the page (and focus) between turns.
+        self._turn_buttons = widgets.HBox([self.say_button, self.back_button,
+                                           self.restart_button])
+        self._end_buttons = widgets.HBox()
         self.say_button.on_click(lambda _: self._say_selected())
         self.back_button.on_click(lambda _: self.back())
         self.restart_button.on_click(lambda _: self.restart())
@@ -176,6 +180,7 @@ class ScenarioPlayer(widgets.VBox):
                               "kind": ending.kind, "mood_end": self.walk.mood,
                               "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
         self._show()
+        self._announce_turn()
         return self.walk
 
     def back(self) -> Walk:
@@ -185,12 +190,14 @@ class ScenarioPlayer(widgets.VBox):
             return self.walk
         self.walk = back(self.walk)
         self._show()
+        self._announce_turn("You went back one step. ")
         return self.walk
 
     def restart(self) -> Walk:
         """Start the conversation again (the twin of "Start again"). Past endings are kept."""
         self.walk = start_walk(self.scenario)
         self._show()
+        self._announce_turn("You started again. ")
         return self.walk
 
     def shown_choices(self) -> list[Choice]:
@@ -201,6 +208,22 @@ class ScenarioPlayer(widgets.VBox):
         return [node.choices[i] for i in reply_order(self.scenario, node, self.learner)]
 
     # ------------------------------------------------------------------ view
+
+    def _announce_turn(self, before: str = "") -> None:
+        """Say in the live status line what happened: the customer's next words and the mood
+        (or the ending), then move focus to the replies (or, at the end, to "Go back")."""
+        walk = self.walk
+        mood = f"Mood: {walk.mood} out of {MOOD_MAX} ({mood_label(walk.mood)})."
+        if walk.finished:
+            self._tell(f"{before}The conversation has ended. {summarise(walk).text.splitlines()[0]}"
+                       f" {mood} Read the summary, then go back to try another reply, or start "
+                       "again.")
+            self.back_button.focus()
+        else:
+            name = self.scenario.customer.name
+            self._tell(f"{before}{name}: “{walk.node.says}” {mood} Choose your reply, then "
+                       "press “Say this”.")
+            self.replies.focus()
 
     def _say_selected(self) -> None:
         if self.replies.value is None:
@@ -227,8 +250,8 @@ class ScenarioPlayer(widgets.VBox):
                             + ", ".join(str(m) for m in walk.moods) + f" out of {MOOD_MAX}.")
             self._tell("The conversation has ended. Read the summary, then go back to try "
                        "another reply, or start again.")
-            parts += [self._meter, self._ending, self.chart, self._status,
-                      widgets.HBox([self.back_button, self.restart_button])]
+            self._end_buttons.children = (self.back_button, self.restart_button)
+            parts += [self._meter, self._ending, self.chart, self._status, self._end_buttons]
         else:
             self._turn.value = styled(turn_html(walk))
             letters = string.ascii_uppercase
@@ -237,8 +260,9 @@ class ScenarioPlayer(widgets.VBox):
             self.replies.value = None
             self._tell("Choose your reply, then press “Say this”. Use Tab to move and "
                        "Space to choose.")
-            parts += [self._turn, self._meter, self.replies, self._status,
-                      widgets.HBox([self.say_button, self.back_button, self.restart_button])]
+            self._turn_buttons.children = (self.say_button, self.back_button,
+                                           self.restart_button)
+            parts += [self._turn, self._meter, self.replies, self._status, self._turn_buttons]
         self.children = tuple(parts)
         if save:
             self._save()
