@@ -457,9 +457,9 @@ class QuizActivity(Activity, widgets.VBox):
             self._quiet = False
         self._title = self.heading if attempt.attempt == 1 else (
             f"{self.heading}: try these again")
-        self._say("Answer each question, then press “Check my answers”. Use Tab to move and "
-                  "Space to choose. On a drop-down list, Space opens it; then use the arrow "
-                  "keys and Enter.")
+        self._say("Answer each question, then press “Check my answers”. Use Tab to move from "
+                  "question to question, the arrow keys to choose an answer or a match, and "
+                  "Space to tick a box.")
         self._refresh_buttons()
         self._title_html.value = styled(f"<h3>{escape(self._title)}</h3>")
         parts: list[widgets.Widget] = [self._title_html, self._status]

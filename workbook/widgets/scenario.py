@@ -258,8 +258,7 @@ class ScenarioPlayer(Activity, widgets.VBox):
             self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
                                     for i, c in enumerate(self.shown_choices())]
             self.replies.value = None
-            self._tell("Choose your reply, then press “Say this”. Use Tab to move and "
-                       "Space to choose.")
+            self._tell("Choose your reply with the arrow keys, then press “Say this”.")
             self._turn_buttons.children = (self.say_button, self.back_button,
                                            self.restart_button)
             parts += [self._turn, self._meter, self.replies, self._status, self._turn_buttons]
