@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the tests take the fixtures imported from tests/test_browser.py by name
 """WCAG 2.2 AA in JupyterLab, measured beyond axe (issue 19, item 5), for every activity type.
 
 For each activity (sorting, quiz, "Which law applies?", scenario player, reply rewriter,
@@ -16,7 +17,7 @@ options analysis, development planner, lesson reflection) the suite fails on:
 - an arrow key inside a group of radio buttons or on a drop-down leaving the activity;
 - axe-core serious or critical findings in the activity.
 
-One JupyterLab server serves the module. Measurements go to
+One JupyterLab server serves the module (the fixtures of tests/test_browser.py). Measurements go to
 test-artifacts/browser/a11y.json, so the figures in a report are the ones measured.
 """
 
@@ -25,59 +26,26 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 
 import pytest
 
-from tests.browser_harness import (
-    ARTEFACTS,
-    CHROMIUM,
-    axe,
-    copy_course,
-    open_notebook,
-    start_lab,
-    stop_lab,
-)
+from tests.browser_harness import ARTEFACTS, axe, open_notebook
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; .ci/run installs Debian's "
-    "chromium package")]
+# The same marks (browser; skipped without Chromium) and JupyterLab fixtures as test_browser.py.
+from tests.test_browser import browser, lab, page, pytestmark  # noqa: F401
 
 MEASURED: dict[str, dict] = {}
 DOCS = ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    work = tmp_path_factory.mktemp("a11y")
-    root = copy_course(ROOT, work / "course")
-    server = start_lab(root, work)
-    yield server
-    stop_lab(server)
+def save(name: str, record: dict) -> None:
+    """Keep an activity's figures, written to test-artifacts/browser/a11y.json as they come."""
+    MEASURED[name] = record
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(work / "lab.log", ARTEFACTS / "a11y-lab.log")
     (ARTEFACTS / "a11y.json").write_text(json.dumps(MEASURED, indent=2, ensure_ascii=False))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--lang=en-GB"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    yield page
-    context.close()
-    lab.shut_down_kernels()
 
 
 # ---------------------------------------------------------------- measuring from pixels
@@ -297,10 +265,6 @@ def radio_checks(page, sel: str, record: dict, key: str) -> None:
         assert record[f"chosen vs unchosen {key}"]["ok"], record
 
 
-def save(name: str, record: dict) -> None:
-    MEASURED[name] = record
-
-
 def shot(page, top: str, bottom: str, name: str) -> None:
     """A picture from the top of one element to the bottom of another (e.g. a question and its
     feedback), in test-artifacts/browser/; with WORKBOOK_DOCS_SCREENSHOTS=1 also in
@@ -339,9 +303,26 @@ def choose_all_by_mouse(page, sel: str, wrong_first: bool = False) -> None:
 # ---------------------------------------------------------------- the activities
 
 
+def start(page, lab, notebook: str, sel: str, name: str) -> dict:
+    """Open and run a lesson, then the checks every activity gets; returns its figures."""
+    open_notebook(page, lab, f"notebooks/{notebook}")
+    record = {"name": name}
+    common_checks(page, sel, record)
+    return record
+
+
+def act(page, sel: str, record: dict, button: str, focus: tuple[str, ...]) -> str:
+    """Press a button with Enter: record what the live region said and where focus went."""
+    live = remember_live(page, sel)
+    press_enter_on(page, sel, button)
+    said = announced(page, sel, live, button)
+    record[f"announced after {button}"] = said
+    record[f"focus after {button}"] = focus_after(page, sel, button, focus)["text"]
+    return said
+
+
 def check_and_retry(page, sel: str, record: dict, checked_pattern: str) -> None:
     """Choose by arrow key, check, then try again: what is announced and where focus goes."""
-    common_checks(page, sel, record)
     group = first_radio_group(page, sel)
     first = group.locator("input").first
     first.focus()
@@ -355,49 +336,35 @@ def check_and_retry(page, sel: str, record: dict, checked_pattern: str) -> None:
     assert moved == 1, "ArrowDown did not move the choice to the next option"
     choose_all_by_mouse(page, sel)
     radio_checks(page, sel, record, "before Check")
-    live = remember_live(page, sel)
-    press_enter_on(page, sel, "Check my answers")
-    record["announced after Check"] = announced(page, sel, live, "Check")
-    assert __import__("re").search(checked_pattern, record["announced after Check"])
-    record["focus after Check"] = focus_after(page, sel, "Check", ("button",))["text"]
+    assert re.search(checked_pattern, act(page, sel, record, "Check my answers", ("button",)))
     radio_checks(page, sel, record, "after Check")
     said = page.locator(f"{sel} :is(.wb-feedback, .wb-result)").all_inner_texts()
     assert any("You chose" in s for s in said), f"{sel}: the chosen answer is not said: {said}"
     row = f"{sel} .widget-vbox:has(> .widget-html :is(.wb-result, .wb-feedback))"
     shot(page, row, row, f"{record['name']}-checked")
-    live = remember_live(page, sel)
     retry = page.locator(f"{sel} button", has_text="Try the ones I got wrong").first
-    name = "Try the ones I got wrong" if retry.is_enabled() else "New"
-    press_enter_on(page, sel, name)
-    record[f"announced after {name}"] = announced(page, sel, live, name)
-    record[f"focus after {name}"] = focus_after(page, sel, name, ("radio", "checkbox",
-                                                                   "select-one"))["text"]
+    act(page, sel, record, "Try the ones I got wrong" if retry.is_enabled() else "New",
+        ("radio", "checkbox", "select-one"))
 
 
 def test_sorting(lab, page):
-    open_notebook(page, lab, "notebooks/02_assertive_aggressive_passive.ipynb")
-    record = {"name": "sorting"}
+    record = start(page, lab, "02_assertive_aggressive_passive.ipynb", ".wb-sorting", "sorting")
     check_and_retry(page, ".wb-sorting", record, r"You sorted")
     save("sorting", record)
 
 
 def test_quiz(lab, page):
-    open_notebook(page, lab, "notebooks/01_recognising_challenging_customers.ipynb")
-    record = {"name": "quiz"}
+    record = start(page, lab, "01_recognising_challenging_customers.ipynb", ".wb-unit1-quiz",
+                   "quiz")
     check_and_retry(page, ".wb-unit1-quiz", record, r"You got")
     save("quiz", record)
 
 
 def test_which_law_applies(lab, page):
-    open_notebook(page, lab, "notebooks/05_law_and_ethics.ipynb")
     sel = ".wb-unit5-law-match"
-    record = {"name": "which-law"}
-    common_checks(page, sel, record)
+    record = start(page, lab, "05_law_and_ethics.ipynb", sel, "which-law")
     choose_all_by_mouse(page, sel, wrong_first=True)
-    live = remember_live(page, sel)
-    press_enter_on(page, sel, "Check my answers")
-    record["announced after Check"] = announced(page, sel, live, "Check")
-    record["focus after Check"] = focus_after(page, sel, "Check", ("button",))["text"]
+    act(page, sel, record, "Check my answers", ("button",))
     radio_checks(page, sel, record, "after Check")
     # In a question answered wrongly, only the chosen law is marked wrong, and it says which
     # law this situation needs.
@@ -411,10 +378,8 @@ def test_which_law_applies(lab, page):
 
 
 def test_scenario_player(lab, page):
-    open_notebook(page, lab, "notebooks/01_recognising_challenging_customers.ipynb")
     sel = ".wb-scenario"
-    record = {"name": "scenario"}
-    common_checks(page, sel, record)
+    record = start(page, lab, "01_recognising_challenging_customers.ipynb", sel, "scenario")
     group = first_radio_group(page, sel)
     group.locator("input").first.focus()
     page.keyboard.press("Space")
@@ -427,36 +392,23 @@ def test_scenario_player(lab, page):
         group = first_radio_group(page, sel)
         if group.locator("input:checked").count() == 0:
             group.locator("input").first.click()
-        live = remember_live(page, sel)
-        press_enter_on(page, sel, "Say this")
-        said = announced(page, sel, live, "Say this")
-        record[f"announced after Say this ({turn})"] = said
+        said = act(page, sel, record, "Say this", ("radio", "button"))
         assert "Mood:" in said, said
-        record[f"focus after Say this ({turn})"] = focus_after(
-            page, sel, "Say this", ("radio", "button"))["text"]
+        record[f"announced after Say this ({turn})"] = said
+        record[f"focus after Say this ({turn})"] = record.pop("focus after Say this")
         if turn == 1:
             shot(page, f"{sel} .widget-html:has(.wb-quote)", f"{sel} .widget-hbox", "scenario-turn")
-    live = remember_live(page, sel)
-    press_enter_on(page, sel, "Go back one step")
-    record["announced after Go back"] = announced(page, sel, live, "Go back")
-    record["focus after Go back"] = focus_after(page, sel, "Go back", ("radio", "button"))["text"]
+    act(page, sel, record, "Go back one step", ("radio", "button"))
     save("scenario", record)
 
 
 def text_activity(page, lab, notebook: str, sel: str, name: str, button: str) -> dict:
-    open_notebook(page, lab, f"notebooks/{notebook}")
-    record = {"name": name}
-    common_checks(page, sel, record)
+    record = start(page, lab, notebook, sel, name)
     if page.locator(f"{sel} .widget-radio-box").count():
         radio_checks(page, sel, record, "before")
     for select in page.locator(f"{sel} select").all()[:1]:
         record["ArrowDown on a drop-down"] = arrow_stays(page, sel, select)["tag"]
-    live = remember_live(page, sel)
-    press_enter_on(page, sel, button)
-    record[f"announced after {button}"] = announced(page, sel, live, button)
-    record[f"focus after {button}"] = focus_after(page, sel, button,
-                                                  ("button", "textarea", "text", "select-one",
-                                                   "radio"))["text"]
+    act(page, sel, record, button, ("button", "textarea", "text", "select-one", "radio"))
     return record
 
 
