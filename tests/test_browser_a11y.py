@@ -263,6 +263,11 @@ def radio_checks(page, sel: str, record: dict, key: str) -> None:
         record[f"chosen vs unchosen {key}"] = chosen_contrast(
             page, chosen.first, box.locator("input:not(:checked)").first)
         assert record[f"chosen vs unchosen {key}"]["ok"], record
+    ticked = page.locator(f"{sel} input[type=checkbox]:checked")
+    unticked = page.locator(f"{sel} input[type=checkbox]:not(:checked)")
+    if ticked.count() and unticked.count():
+        record[f"ticked vs unticked {key}"] = chosen_contrast(page, ticked.first, unticked.first)
+        assert record[f"ticked vs unticked {key}"]["ok"], record
 
 
 def shot(page, top: str, bottom: str, name: str) -> None:
