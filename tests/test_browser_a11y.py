@@ -412,7 +412,10 @@ def text_activity(page, lab, notebook: str, sel: str, name: str, button: str) ->
     if page.locator(f"{sel} .widget-radio-box").count():
         radio_checks(page, sel, record, "before")
     for select in page.locator(f"{sel} select").all()[:1]:
-        record["ArrowDown on a drop-down"] = arrow_stays(page, sel, select)["tag"]
+        before = select.evaluate("s => s.selectedIndex")
+        arrow_stays(page, sel, select)
+        after = select.evaluate("s => s.selectedIndex")
+        record["ArrowDown on a drop-down"] = f"focus stays; option {before + 1} -> {after + 1}"
     act(page, sel, record, button, ("button", "textarea", "text", "select-one", "radio"))
     return record
 
