@@ -67,6 +67,6 @@ def test_showing_an_activity_adds_the_page_script_first(bank):
     shown = []
     with mock.patch("IPython.display.display", side_effect=lambda *a, **k: shown.append(a)):
         activity._ipython_display_()
-    assert shown[0][0].data == page_script()
+    assert shown[0][0] == {"application/javascript": page_script()}  # no text/plain to show
     assert "data-lm-suppress-shortcuts" in page_script() and "radiogroup" in page_script()
     assert "application/vnd.jupyter.widget-view+json" in shown[1][0]

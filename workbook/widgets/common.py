@@ -41,9 +41,11 @@ class Activity:
         self.add_class("wb-act")
 
     def _ipython_display_(self) -> None:
-        from IPython.display import Javascript, display
+        from IPython.display import display
 
-        display(Javascript(page_script()))
+        # Only the script, no text/plain: a saved, reopened (untrusted) lesson shows nothing
+        # for it rather than "<IPython.core.display.Javascript object>".
+        display({"application/javascript": page_script()}, raw=True)
         display(self._repr_mimebundle_(), raw=True)
 
 

@@ -158,6 +158,9 @@ class ScenarioPlayer(Activity, widgets.VBox):
                 notices.append("This scenario has changed since you last played it, so it "
                                "starts again from the beginning. Your past endings are kept.")
         self._show(save=False)
+        self._tell("The conversation has ended. Read the summary, then go back to try another "
+                   "reply, or start again." if self.walk.finished else
+                   "Choose your reply with the arrow keys, then press “Say this”.")
         for notice in notices + (self.store.notices if self.store else []):
             self._tell(notice)
 
@@ -232,6 +235,8 @@ class ScenarioPlayer(Activity, widgets.VBox):
         self.choose(self.replies.value)
 
     def _show(self, save: bool = True) -> None:
+        """Show the walk as it is now. The status line is left to the caller, so each action
+        changes it once (a screen reader hears one message, not two in a row)."""
         walk = self.walk
         self.choices_made = list(walk.choice_ids)
         self.at = walk.at
@@ -248,8 +253,6 @@ class ScenarioPlayer(Activity, widgets.VBox):
             self.chart_svg = mood_chart(walk.moods, labels, title)
             self.chart.show(self.chart_svg, f"Line chart of {title}: "
                             + ", ".join(str(m) for m in walk.moods) + f" out of {MOOD_MAX}.")
-            self._tell("The conversation has ended. Read the summary, then go back to try "
-                       "another reply, or start again.")
             self._end_buttons.children = (self.back_button, self.restart_button)
             parts += [self._meter, self._ending, self.chart, self._status, self._end_buttons]
         else:
@@ -258,7 +261,6 @@ class ScenarioPlayer(Activity, widgets.VBox):
             self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
                                     for i, c in enumerate(self.shown_choices())]
             self.replies.value = None
-            self._tell("Choose your reply with the arrow keys, then press “Say this”.")
             self._turn_buttons.children = (self.say_button, self.back_button,
                                            self.restart_button)
             parts += [self._turn, self._meter, self.replies, self._status, self._turn_buttons]
