@@ -407,7 +407,7 @@ def test_scenario_player(lab, page):
             group.locator("input").first.click()
         said = act(page, sel, record, "Say this", ("radio", "button"))
         assert "Mood:" in said, said
-        record[f"announced after Say this ({turn})"] = said
+        record[f"announced after Say this ({turn})"] = record.pop("announced after Say this")
         record[f"focus after Say this ({turn})"] = record.pop("focus after Say this")
         if turn == 1:
             shot(page, f"{sel} .widget-html:has(.wb-quote)", f"{sel} .widget-hbox", "scenario-turn")
