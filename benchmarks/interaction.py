@@ -82,7 +82,7 @@ def scenario(rng: random.Random) -> Iterator[Event]:
                 yield "start again", player.restart
             continue
         number = rng.randint(1, len(node.choices))
-        ends = _ends(player, node.choices[number - 1].id)
+        ends = _ends(player, player.shown_choices()[number - 1].id)  # A is 1, as shown
         kind = "choose a reply (ending: mood chart)" if ends else "choose a reply"
         yield kind, lambda n=number: player.choose(n)
 

@@ -117,7 +117,11 @@ def test_which_law_offers_only_current_laws_and_explains_each():
                                                     "Equality Act 2010"]
     assert [o.correct for o in question.options] == [True, False]
     assert question.options[0].feedback == "Yes. It is faulty goods."
-    assert question.options[1].feedback == "Not this one. Fair treatment."
+    # A wrong law says what it is about and which law this situation needs, in a few words
+    # (not every law's full description: the issue saw six paragraphs).
+    assert question.options[1].feedback == (
+        "Not this one. Equality Act 2010 is about something else. It fair treatment. This "
+        "situation needs Consumer Rights Act 2015.")
     assert law_bank(CATALOGUE, "unit5").questions[0] == question
 
 

@@ -112,7 +112,7 @@ def test_every_option_is_explained_in_the_order_shown():
     assert [p.message for p in result.parts] == [f"why q9-002 {n}" for n in (3, 2, 1, 0)]
     assert [(p.chosen, p.right) for p in result.parts] == [
         (False, False), (False, True), (True, False), (False, False)]
-    assert not result.correct and result.summary == "Not quite. The answer is B."
+    assert not result.correct and result.summary == "You chose C. The answer is B."
 
 
 def test_choose_all_that_apply_needs_exactly_the_right_set():
@@ -121,7 +121,7 @@ def test_choose_all_that_apply_needs_exactly_the_right_set():
     assert mark_question(question, order, (0, 1)).correct
     part = mark_question(question, order, (0,))
     assert not part.correct
-    assert part.summary == "Not quite. The right answers are A and B, and only those."
+    assert part.summary == "You ticked A. The right answers are A and B, and only those."
     assert not mark_question(question, order, (0, 1, 2)).correct
     assert mark_question(question, order, None).summary == (
         "You did not answer. The answer is A and B.")
@@ -131,7 +131,7 @@ def test_match_explains_each_situation_with_what_was_chosen():
     question = BANK.by_id("q9-008")
     result = mark_question(question, (1, 0, 2), (0, 2, None))
     assert not result.correct
-    assert result.summary == "Not quite: 1 of 3 situations matched. See each one below."
+    assert result.summary == "1 of 3 situations matched. See each one below."
     first, second, third = result.parts
     assert first.text == "A ramp is needed." and not first.right
     assert first.message == ("You chose Data Protection Act 2018 and UK GDPR, but the answer "

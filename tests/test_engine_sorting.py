@@ -118,7 +118,8 @@ def test_all_right_scores_the_total_and_says_so(bank, small_round):
     assert (result.score, result.total, result.wrong_ids) == (3, 3, ())
     assert result.summary == "You sorted all 3 lines correctly. Well done!"
     assert [item.correct for item in result.items] == [True, True, True]
-    assert result.items[0].message == "This line is assertive. Reason for s1."
+    assert result.items[0].message == (
+        "You chose assertive, and this line is assertive. Reason for s1.")
     assert result.round is small_round
 
 
@@ -151,7 +152,8 @@ def test_passive_aggressive_item_says_so(bank, small_round):
     assert result.items[1].message == ("You chose passive, but this line is aggressive "
                                        "(it is passive-aggressive). Reason for g1.")
     right = mark_sort(small_round, {"g1": "aggressive"}, bank)
-    assert right.items[1].message == ("This line is aggressive (it is passive-aggressive). "
+    assert right.items[1].message == ("You chose aggressive, and this line is aggressive (it is "
+                                      "passive-aggressive). "
                                       "Reason for g1.")
 
 

@@ -89,11 +89,16 @@ def test_feedback_explains_every_option_in_words_not_colour_alone():
     answer_all(quiz, right=False)
     quiz.check()
     html = quiz._feedback["q9-001"].value
-    assert "✗ Not quite." in html
+    assert "✗ Not quite.</span> You chose " in html and "Not quite. Not quite" not in html
     for n in range(4):
         assert f"why q9-001 {n}" in html
-    assert html.count("You chose this.") == 1
-    assert "A right answer." in html and html.count("Not a right answer.") == 3
+    # Only the chosen wrong option is marked wrong; the right one is marked right; the other
+    # two are explained under a fold, unmarked.
+    assert html.count("Your answer, but not right.") == 1 and html.count("✗") == 2
+    assert html.count("<li class='wb-part wb-wrong'>") == 1
+    assert html.count("A right answer.") == 1 and "<li class='wb-part wb-answer'>" in html
+    assert html.count("<summary>Why the other answers are not right</summary>") == 1
+    assert "wb-wrong'><span class='wb-mark'>✗ Not quite" in html  # the verdict line only
     match_html = quiz._feedback["q9-008"].value
     assert match_html.count("Not matched correctly") == 3
     assert all(c.disabled for c in controls(quiz))
@@ -107,7 +112,7 @@ def test_retry_shows_only_the_ones_got_wrong_then_new_quiz_starts_afresh():
     assert not quiz.retry_button.disabled
     quiz.retry()
     assert set(quiz.question_ids) == wrong and not quiz.checked and quiz.responses == {}
-    assert "try these again" in quiz._status.value
+    assert "try these again" in quiz._title_html.value
     answer_all(quiz, right=True)
     assert quiz.check().score == 3
     quiz.new_attempt(seed=70)

@@ -44,7 +44,7 @@ def test_the_mood_meter_is_a_number_and_words_not_colour_alone():
 
 def test_each_reply_is_explained_naming_the_technique(scenario):
     player = ScenarioPlayer(scenario)
-    player.choose(2)  # the argument
+    player.choose("open-argue")
     assert player.choices_made == ["open-argue"] and player.mood == 1
     text = player._transcript.value
     assert "✗ Poor choice." in text and "Technique: arguing back." in text
@@ -80,7 +80,7 @@ def test_say_this_without_a_reply_asks_for_one(scenario):
 
 def test_back_and_restart(scenario):
     player = ScenarioPlayer(scenario)
-    player.choose(1)
+    player.choose("open-listen")
     player.choose("fault-blame")
     assert player.at == "leaves"
     player.back()
@@ -93,7 +93,7 @@ def test_back_and_restart(scenario):
 
 def test_choices_and_endings_survive_a_restart_of_the_kernel(scenario, tmp_path):
     player = ScenarioPlayer(scenario, ProgressStore(tmp_path))
-    player.choose(1)
+    player.choose("open-listen")
     player.choose("fault-manager")
     player.back()
     saved = json.loads((tmp_path / "scenario-example-kettle.json").read_text())

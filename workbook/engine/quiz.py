@@ -285,14 +285,16 @@ def mark_question(question: Question, order: Sequence[int],
         for label, position in zip(shown, order, strict=True))
     right = [label for label, position in zip(shown, order, strict=True)
              if question.options[position].correct]
+    # The view puts "✓ Right" or "✗ Not quite" before the summary, so it does not say them.
+    picked = [label for label, position in zip(shown, order, strict=True) if position in chosen]
     if correct:
-        summary = "Right."
+        summary = f"You chose {_and(picked)}."
     elif response is None or not chosen:
         summary = f"You did not answer. The answer is {_and(right)}."
     elif question.type == "multiple":
-        summary = f"Not quite. The right answers are {_and(right)}, and only those."
+        summary = f"You ticked {_and(picked)}. The right answers are {_and(right)}, and only those."
     else:
-        summary = f"Not quite. The answer is {_and(right)}."
+        summary = f"You chose {_and(picked)}. The answer is {_and(right)}."
     return QuestionResult(question, response, correct, parts, summary)
 
 
@@ -314,8 +316,8 @@ def _mark_match(question: Question, order: Sequence[int], shown: Sequence[str],
         parts.append(PartFeedback(label, pair.situation, picked is not None, right, message))
     correct = all(part.right for part in parts)
     got = sum(part.right for part in parts)
-    summary = "Right: every situation matched." if correct else (
-        f"Not quite: {got} of {len(parts)} situations matched. See each one below.")
+    summary = "Every situation matched." if correct else (
+        f"{got} of {len(parts)} situations matched. See each one below.")
     return QuestionResult(question, response, correct, tuple(parts), summary)
 
 

@@ -9,6 +9,8 @@ that cannot be reached or a path that never ends, and the tests walk every path 
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -93,6 +95,49 @@ class Walk:
     @property
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(s.choice.id for s in self.steps)
+
+
+def best_choice(node: ScenarioNode) -> int:
+    """The position in ``node.choices`` of the best reply: the good choice that lifts the mood
+    most (the first such when two tie)."""
+    return max(range(len(node.choices)),
+               key=lambda i: (node.choices[i].quality == "good", node.choices[i].mood, -i))
+
+
+def _rng(*parts: str) -> random.Random:
+    key = "\x1f".join(parts).encode()
+    return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
+
+
+def reply_order(scenario: Scenario, node: ScenarioNode, learner: str) -> tuple[int, ...]:
+    """The order a learner sees a node's replies in: positions in ``node.choices``.
+
+    Made from the learner, the scenario and the node, so the same learner always sees the same
+    order at the same point (going back, restarting or reopening changes nothing) and another
+    learner sees another. Authors write the best reply first; here the best reply's place comes
+    from a shuffled deal of places over the scenario's nodes, so across a scenario it sits at
+    A, B, C ... about equally often, and the other replies are shuffled around it.
+    """
+    count = len(node.choices)
+    deal = _rng(learner, scenario.id, "places")
+    deck: list[int] = []
+    place = 0
+    for other in scenario.nodes:  # deal a place to each node in turn, up to this one
+        if len(other.choices) < 2:
+            continue
+        while True:
+            if not deck:
+                deck = list(range(max(len(n.choices) for n in scenario.nodes)))
+                deal.shuffle(deck)
+            place = deck.pop()
+            if place < len(other.choices):
+                break
+        if other.id == node.id:
+            break
+    rest = [i for i in range(count) if i != best_choice(node)]
+    _rng(learner, scenario.id, node.id).shuffle(rest)
+    rest.insert(min(place, len(rest)), best_choice(node))
+    return tuple(rest)
 
 
 def start_walk(scenario: Scenario) -> Walk:

@@ -107,7 +107,7 @@ def _message(statement: Statement, chosen: str | None, correct: bool) -> str:
     if chosen is None:
         return f"You did not choose. This line is {label}. {statement.reason}"
     if correct:
-        return f"This line is {label}. {statement.reason}"
+        return f"You chose {chosen}, and this line is {label}. {statement.reason}"
     return f"You chose {chosen}, but this line is {label}. {statement.reason}"
 
 

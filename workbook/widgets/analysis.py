@@ -22,7 +22,7 @@ from ..engine import analysis as engine
 from ..engine import development as plans
 from ..engine.analysis import ACTIONS, FACTORS, Analysis, Finding, FollowUp, OptionPlan
 from ..progress import ProgressStore
-from .common import Chart, status_html, styled
+from .common import Activity, Chart, live_status, status_html, styled
 
 SAVE_VERSION = 1
 LISTS = {"causes": "What caused the problem? (one per line)",
@@ -46,7 +46,7 @@ def table_html(table) -> str:
     return table.to_html(classes="wb-table", na_rep="–", escape=True, border=0)
 
 
-class AnalysisForm(widgets.VBox):
+class AnalysisForm(Activity, widgets.VBox):
     """Analyse a scenario step by step and weigh up the options for both sides."""
 
     complete = Bool(False, help="True when the last check found nothing missing.")
@@ -120,7 +120,7 @@ class AnalysisForm(widgets.VBox):
             button.layout = widgets.Layout(width="auto")
         self._table = widgets.HTML()
         self._findings = widgets.HTML()
-        self._status = widgets.HTML()
+        self._status = live_status()
         self.chart = Chart()
 
         heading = (f"<h3>Analyse: {escape(scenario.title)}</h3><p class='wb-meta'>"
@@ -305,7 +305,7 @@ def still_to_do(count: int) -> str:
     return f"{count} thing{'' if count == 1 else 's'} still to do"
 
 
-class DevelopmentPlanner(widgets.VBox):
+class DevelopmentPlanner(Activity, widgets.VBox):
     """Build a dated development schedule, shown as a table and a timeline."""
 
     complete = Bool(False, help="True when the last check found nothing missing.")
@@ -352,7 +352,7 @@ class DevelopmentPlanner(widgets.VBox):
         for button in (self.add_button, self.remove_button, self.check_button):
             button.layout = widgets.Layout(width="auto")
         self._table = widgets.HTML()
-        self._status = widgets.HTML()
+        self._status = live_status()
         self._findings = widgets.HTML()
         self.chart = Chart()
         self.children = (self.area, self.action, self.support, self.start, self.end,

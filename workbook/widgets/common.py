@@ -24,14 +24,49 @@ def stylesheet() -> str:
     return (files("workbook") / "assets" / "workbook.css").read_text(encoding="utf-8")
 
 
+@cache
+def page_script() -> str:
+    """workbook/assets/workbook.js: radio groups, arrow keys and live regions (see the file)."""
+    return (files("workbook") / "assets" / "workbook.js").read_text(encoding="utf-8")
+
+
+class Activity:
+    """Mixed into every activity (a VBox): marks it ``wb-act`` and, when a cell shows it, first
+    adds the page script that groups its radio buttons, keeps the arrow keys inside a group and
+    makes its status line a live region. JupyterLab runs the script because the output comes
+    from running the cell (a trusted output)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("wb-act")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        # Only the script, no text/plain: a saved, reopened (untrusted) lesson shows nothing
+        # for it rather than "<IPython.core.display.Javascript object>".
+        display({"application/javascript": page_script()}, raw=True)
+        display(self._repr_mimebundle_(), raw=True)
+
+
+def live_status() -> widgets.HTML:
+    """An activity's one status line. It is the same element for the activity's whole life
+    and only its text changes, so screen readers announce each change (the page script makes
+    it role=status, aria-live=polite)."""
+    status = widgets.HTML()
+    status.add_class("wb-live")
+    return status
+
+
 def styled(html: str) -> str:
     """Wrap activity HTML with the stylesheet so it renders the same in any front end."""
     return f"<style>{stylesheet()}</style><div class='wb-activity'>{html}</div>"
 
 
 def status_html(text: str) -> str:
-    """What an activity last told the learner, announced by screen readers (role=status)."""
-    return styled(f"<p class='wb-status' role='status'>{escape(text)}</p>")
+    """What an activity last told the learner: the text of its live status line (see
+    :func:`live_status`)."""
+    return styled(f"<p class='wb-status'>{escape(text)}</p>")
 
 
 def html_widget(html: str) -> widgets.HTML:

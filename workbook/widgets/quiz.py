@@ -38,7 +38,7 @@ from ..engine.quiz import (
     summarise_history,
 )
 from ..progress import ProgressStore
-from .common import styled
+from .common import Activity, live_status, status_html, styled
 
 SAVE_VERSION = 1
 ANY = "any"
@@ -67,25 +67,39 @@ def question_html(question: Question, number: int, total: int, topic: str,
 
 
 def result_html(item: QuestionResult) -> str:
-    """Feedback on every option (or situation) of a checked question, in words and symbols."""
+    """Feedback on a checked question, in words and symbols: the verdict and what was chosen,
+    then the options. Only an option the learner chose and got wrong is marked wrong (✗); a
+    right answer is marked ✓ and said to be the answer; the reasons for the other options are
+    folded away under "Why the other answers are not right"."""
     css = "wb-right" if item.correct else "wb-wrong"
     mark = "✓ Right" if item.correct else "✗ Not quite"
-    rows = []
+    rows, others = [], []
     for part in item.parts:
         if item.question.type == "match":
-            symbol = "✓" if part.right else "✗"
-            state = "Matched correctly" if part.right else "Not matched correctly"
-            rows.append(f"<li><span class='wb-mark'>{symbol} Situation {part.label}: "
-                        f"{state}.</span> {escape(part.message)}</li>")
+            symbol, state, kind = (("✓", "Matched correctly", "wb-right") if part.right else
+                                   ("✗", "Not matched correctly", "wb-wrong"))
+            rows.append(f"<li class='wb-part {kind}'><span class='wb-mark'>{symbol} Situation "
+                        f"{part.label}: {state}.</span> {escape(part.message)}</li>")
             continue
-        symbol = "✓" if part.right else "✗"
-        kind = "A right answer" if part.right else "Not a right answer"
-        chosen = " You chose this." if part.chosen else ""
         label = "" if item.question.type == "true-false" else f"{escape(part.label)}. "
-        rows.append(f"<li><span class='wb-mark'>{symbol} {label}{escape(part.text)}</span> "
-                    f"<em>{kind}.{chosen}</em> {escape(part.message)}</li>")
-    return (f"<div class='wb-feedback {css}'><p><span class='wb-mark'>{mark}.</span> "
-            f"{escape(item.summary)}</p><ul class='wb-plain'>{''.join(rows)}</ul></div>")
+        text = f"{label}{escape(part.text)}"
+        if part.chosen and part.right:
+            rows.append(f"<li class='wb-part wb-right'><span class='wb-mark'>✓ {text}</span> "
+                        f"<em>Your answer, and right.</em> {escape(part.message)}</li>")
+        elif part.chosen:
+            rows.append(f"<li class='wb-part wb-wrong'><span class='wb-mark'>✗ {text}</span> "
+                        f"<em>Your answer, but not right.</em> {escape(part.message)}</li>")
+        elif part.right:
+            rows.append(f"<li class='wb-part wb-answer'><span class='wb-mark'>✓ {text}</span> "
+                        f"<em>A right answer.</em> {escape(part.message)}</li>")
+        else:
+            others.append(f"<li><strong>{text}</strong> {escape(part.message)}</li>")
+    folded = (f"<details class='wb-others'><summary>Why the other answers are not right"
+              f"</summary><ul class='wb-plain'>{''.join(others)}</ul></details>"
+              if others else "")
+    return (f"<div class='wb-result'><p class='wb-feedback {css}'><span class='wb-mark'>"
+            f"{mark}.</span> {escape(item.summary)}</p><ul class='wb-plain wb-parts'>"
+            f"{''.join(rows)}</ul>{folded}</div>")
 
 
 class QuestionSlot:
@@ -173,7 +187,7 @@ class QuestionSlot:
         return self._menus[index]
 
 
-class QuizActivity(widgets.VBox):
+class QuizActivity(Activity, widgets.VBox):
     """A quiz on a question bank, with feedback on every option, a score and retries."""
 
     question_ids = List(Unicode(), help="Question ids in the current quiz, in the order shown.")
@@ -212,7 +226,8 @@ class QuizActivity(widgets.VBox):
         self.add_class("wb-quiz")
         self.add_class(f"wb-{self.activity}")  # e.g. wb-unit4-authority: one name per quiz
 
-        self._status = widgets.HTML()
+        self._title_html = widgets.HTML()
+        self._status = live_status()
         self._progress = widgets.HTML()
         self._items_box = widgets.VBox()
         self.check_button = widgets.Button(
@@ -288,6 +303,8 @@ class QuizActivity(widgets.VBox):
                                           time.strftime("%Y-%m-%dT%H:%M:%S")))
         self._save()
         self._refresh_buttons()
+        # Check is now disabled: focus the next thing to do, not the page.
+        (self.new_button if self.retry_button.disabled else self.retry_button).focus()
         return result
 
     def retry(self) -> QuizAttempt | None:
@@ -300,6 +317,7 @@ class QuizActivity(widgets.VBox):
             self._say("You got them all right, so there is nothing to retry. Try a new quiz!")
             return None
         self._start(again)
+        self._focus_first()
         return again
 
     def new_attempt(self, seed: int | None = None) -> QuizAttempt | None:
@@ -312,6 +330,7 @@ class QuizActivity(widgets.VBox):
             return None
         fresh = draw_attempt(self.bank, self.size, topic, difficulty, seed)
         self._start(fresh)
+        self._focus_first()
         return fresh
 
     def set_filters(self, topic: str | None = None, difficulty: int | None = None) -> int:
@@ -339,6 +358,10 @@ class QuizActivity(widgets.VBox):
         if item not in self._controls:
             raise ValueError(f"{item!r} is not in this quiz")
         return item
+
+    def _focus_first(self) -> None:
+        """Focus the first question's first control (after a retry or a new quiz)."""
+        self._controls[self.question_ids[0]][0].focus()
 
     def _matching(self) -> int:
         topic = None if self.topic == ANY else self.topic
@@ -434,11 +457,12 @@ class QuizActivity(widgets.VBox):
             self._quiet = False
         self._title = self.heading if attempt.attempt == 1 else (
             f"{self.heading}: try these again")
-        self._say("Answer each question, then press “Check my answers”. Use Tab to move and "
-                  "Space to choose. On a drop-down list, Space opens it; then use the arrow "
-                  "keys and Enter.")
+        self._say("Answer each question, then press “Check my answers”. Use Tab to move from "
+                  "question to question, the arrow keys to choose an answer or a match, and "
+                  "Space to tick a box.")
         self._refresh_buttons()
-        parts: list[widgets.Widget] = [self._status]
+        self._title_html.value = styled(f"<h3>{escape(self._title)}</h3>")
+        parts: list[widgets.Widget] = [self._title_html, self._status]
         if self._filters is not None:
             parts.append(self._filters)
         parts += [self._items_box, self._buttons, self._progress]
@@ -469,9 +493,7 @@ class QuizActivity(widgets.VBox):
 
     def _say(self, text: str) -> None:
         self.message = text
-        self._status.value = styled(
-            f"<h3>{escape(self._title)}</h3>"
-            f"<p class='wb-status' role='status'>{escape(text)}</p>")
+        self._status.value = status_html(text)
 
     # ------------------------------------------------------------------ saving
 

@@ -13,10 +13,10 @@ import ipywidgets as widgets
 from traitlets import Unicode
 
 from ..progress import ProgressStore
-from .common import status_html
+from .common import Activity, live_status, status_html
 
 
-class LessonReflection(widgets.VBox):
+class LessonReflection(Activity, widgets.VBox):
     """A labelled text box that saves when the learner leaves it or presses Save."""
 
     text = Unicode("", help="What the learner has written.")
@@ -38,7 +38,7 @@ class LessonReflection(widgets.VBox):
         self.save_button = widgets.Button(description="Save my reflection", icon="save",
                                           tooltip="Save what you have written on this computer")
         self.save_button.on_click(lambda _: self.save())
-        self._status = widgets.HTML()
+        self._status = live_status()
         self.children = (self.box, self.save_button, self._status)
         notices = store.notices if store else []
         self._say(notices[0] if notices else (

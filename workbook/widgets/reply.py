@@ -14,7 +14,7 @@ from traitlets import Int, Unicode
 from ..content.records import CHANNEL_NAMES, RewriteSet, RewriteTask
 from ..engine.reply import LONG_SENTENCE, ReplyReport, check_reply
 from ..progress import ProgressStore
-from .common import status_html, styled
+from .common import Activity, live_status, status_html, styled
 
 SAVE_VERSION = 1
 
@@ -44,7 +44,7 @@ def report_html(report: ReplyReport) -> str:
             f"<ul class='wb-plain'>{''.join(rows)}</ul></div>")
 
 
-class ReplyRewriter(widgets.VBox):
+class ReplyRewriter(Activity, widgets.VBox):
     """Rewrite weak replies and get checklist feedback on your own."""
 
     task_id = Unicode("", help="Id of the task shown.")
@@ -75,7 +75,7 @@ class ReplyRewriter(widgets.VBox):
                                            button_style="primary",
                                            tooltip="Check your reply against the checklist",
                                            layout=widgets.Layout(width="auto"))
-        self._status = widgets.HTML()
+        self._status = live_status()
         self._report = widgets.HTML()
         self.task_select.observe(lambda change: self.choose_task(change["new"]), names="value")
         self.reply.observe(self._on_reply, names="value")

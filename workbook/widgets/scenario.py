@@ -23,11 +23,21 @@ from ..content.records import (
     ENDING_KINDS,
     MOOD_MAX,
     TECHNIQUES,
+    Choice,
     Scenario,
 )
-from ..engine.scenario import Walk, advance, back, mood_label, replay, start_walk, summarise
-from ..progress import ProgressStore
-from .common import Chart, status_html, styled
+from ..engine.scenario import (
+    Walk,
+    advance,
+    back,
+    mood_label,
+    replay,
+    reply_order,
+    start_walk,
+    summarise,
+)
+from ..progress import ProgressStore, learner_id
+from .common import Activity, Chart, live_status, status_html, styled
 
 SAVE_VERSION = 1
 QUALITY = {"good": ("✓ Good choice", "wb-right"),
@@ -87,7 +97,7 @@ def ending_html(walk: Walk) -> str:
             + f"<p class='wb-note'>Mood turn by turn: {path} (out of {MOOD_MAX}).</p></div>")
 
 
-class ScenarioPlayer(widgets.VBox):
+class ScenarioPlayer(Activity, widgets.VBox):
     """Play one branching scenario, with feedback on every reply and a summary at the end."""
 
     choices_made = List(Unicode(), help="Ids of the choices made so far, in order.")
@@ -96,10 +106,13 @@ class ScenarioPlayer(widgets.VBox):
     finished = Bool(False, help="True once an ending is reached.")
     message = Unicode("", help="What the learner was last told.")
 
-    def __init__(self, scenario: Scenario, store: ProgressStore | None = None, **kwargs: Any):
+    def __init__(self, scenario: Scenario, store: ProgressStore | None = None,
+                 learner: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.scenario = scenario
         self.store = store
+        self.learner = learner if learner is not None else learner_id()
+        """Whose order of replies is shown: each learner sees them in their own order."""
         self.activity = f"scenario-{scenario.id}"
         self.runs: list[dict[str, Any]] = []
         self.walk = start_walk(scenario)
@@ -110,7 +123,7 @@ class ScenarioPlayer(widgets.VBox):
         self._transcript = widgets.HTML()
         self._turn = widgets.HTML()
         self._meter = widgets.HTML()
-        self._status = widgets.HTML()
+        self._status = live_status()
         self._ending = widgets.HTML()
         self.chart = Chart()
         self.replies = widgets.RadioButtons(
@@ -125,6 +138,10 @@ class ScenarioPlayer(widgets.VBox):
                                              tooltip="Start the conversation from the beginning")
         for button in (self.say_button, self.back_button, self.restart_button):
             button.layout = widgets.Layout(width="auto")
+        # Made once, so the buttons keep their place on the page (and focus) between turns.
+        self._turn_buttons = widgets.HBox([self.say_button, self.back_button,
+                                           self.restart_button])
+        self._end_buttons = widgets.HBox()
         self.say_button.on_click(lambda _: self._say_selected())
         self.back_button.on_click(lambda _: self.back())
         self.restart_button.on_click(lambda _: self.restart())
@@ -141,21 +158,24 @@ class ScenarioPlayer(widgets.VBox):
                 notices.append("This scenario has changed since you last played it, so it "
                                "starts again from the beginning. Your past endings are kept.")
         self._show(save=False)
+        self._tell("The conversation has ended. Read the summary, then go back to try another "
+                   "reply, or start again." if self.walk.finished else
+                   "Choose your reply with the arrow keys, then press “Say this”.")
         for notice in notices + (self.store.notices if self.store else []):
             self._tell(notice)
 
     # ------------------------------------------------------------------ Python twins of events
 
     def choose(self, choice: str | int) -> Walk:
-        """Reply with a choice, by id or by its 1-based number as shown: the twin of choosing a
-        reply and pressing "Say this"."""
+        """Reply with a choice, by id or by its 1-based number as shown (A is 1): the twin of
+        choosing a reply and pressing "Say this"."""
         node = self.walk.node
         if node is None:
             raise ValueError("the conversation has ended: go back one step or start again")
         if isinstance(choice, int):
             if not 1 <= choice <= len(node.choices):
                 raise ValueError(f"reply {choice} is not offered (1 to {len(node.choices)})")
-            choice = node.choices[choice - 1].id
+            choice = self.shown_choices()[choice - 1].id
         self.walk = advance(self.walk, choice)
         if self.walk.finished:
             ending = self.walk.ending
@@ -163,6 +183,7 @@ class ScenarioPlayer(widgets.VBox):
                               "kind": ending.kind, "mood_end": self.walk.mood,
                               "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
         self._show()
+        self._announce_turn()
         return self.walk
 
     def back(self) -> Walk:
@@ -172,15 +193,40 @@ class ScenarioPlayer(widgets.VBox):
             return self.walk
         self.walk = back(self.walk)
         self._show()
+        self._announce_turn("You went back one step. ")
         return self.walk
 
     def restart(self) -> Walk:
         """Start the conversation again (the twin of "Start again"). Past endings are kept."""
         self.walk = start_walk(self.scenario)
         self._show()
+        self._announce_turn("You started again. ")
         return self.walk
 
+    def shown_choices(self) -> list[Choice]:
+        """The current node's replies in the order this learner sees them (A, B, C, ...)."""
+        node = self.walk.node
+        if node is None:
+            return []
+        return [node.choices[i] for i in reply_order(self.scenario, node, self.learner)]
+
     # ------------------------------------------------------------------ view
+
+    def _announce_turn(self, before: str = "") -> None:
+        """Say in the live status line what happened: the customer's next words and the mood
+        (or the ending), then move focus to the replies (or, at the end, to "Go back")."""
+        walk = self.walk
+        mood = f"Mood: {walk.mood} out of {MOOD_MAX} ({mood_label(walk.mood)})."
+        if walk.finished:
+            self._tell(f"{before}The conversation has ended. {summarise(walk).text.splitlines()[0]}"
+                       f" {mood} Read the summary, then go back to try another reply, or start "
+                       "again.")
+            self.back_button.focus()
+        else:
+            name = self.scenario.customer.name
+            self._tell(f"{before}{name}: “{walk.node.says}” {mood} Choose your reply, then "
+                       "press “Say this”.")
+            self.replies.focus()
 
     def _say_selected(self) -> None:
         if self.replies.value is None:
@@ -189,6 +235,8 @@ class ScenarioPlayer(widgets.VBox):
         self.choose(self.replies.value)
 
     def _show(self, save: bool = True) -> None:
+        """Show the walk as it is now. The status line is left to the caller, so each action
+        changes it once (a screen reader hears one message, not two in a row)."""
         walk = self.walk
         self.choices_made = list(walk.choice_ids)
         self.at = walk.at
@@ -205,20 +253,17 @@ class ScenarioPlayer(widgets.VBox):
             self.chart_svg = mood_chart(walk.moods, labels, title)
             self.chart.show(self.chart_svg, f"Line chart of {title}: "
                             + ", ".join(str(m) for m in walk.moods) + f" out of {MOOD_MAX}.")
-            self._tell("The conversation has ended. Read the summary, then go back to try "
-                       "another reply, or start again.")
-            parts += [self._meter, self._ending, self.chart, self._status,
-                      widgets.HBox([self.back_button, self.restart_button])]
+            self._end_buttons.children = (self.back_button, self.restart_button)
+            parts += [self._meter, self._ending, self.chart, self._status, self._end_buttons]
         else:
             self._turn.value = styled(turn_html(walk))
             letters = string.ascii_uppercase
             self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
-                                    for i, c in enumerate(walk.node.choices)]
+                                    for i, c in enumerate(self.shown_choices())]
             self.replies.value = None
-            self._tell("Choose your reply, then press “Say this”. Use Tab to move and "
-                       "Space to choose.")
-            parts += [self._turn, self._meter, self.replies, self._status,
-                      widgets.HBox([self.say_button, self.back_button, self.restart_button])]
+            self._turn_buttons.children = (self.say_button, self.back_button,
+                                           self.restart_button)
+            parts += [self._turn, self._meter, self.replies, self._status, self._turn_buttons]
         self.children = tuple(parts)
         if save:
             self._save()

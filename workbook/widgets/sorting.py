@@ -26,7 +26,14 @@ from ..engine.sorting import (
     retry_round,
 )
 from ..progress import ProgressStore
-from .common import feedback_html, statement_html, styled
+from .common import (
+    Activity,
+    feedback_html,
+    live_status,
+    statement_html,
+    status_html,
+    styled,
+)
 
 SAVE_VERSION = 1
 
@@ -48,7 +55,7 @@ class LineSlot:
         self.row = widgets.VBox([self.text, self.radio, self.feedback])
 
 
-class SortingActivity(widgets.VBox):
+class SortingActivity(Activity, widgets.VBox):
     """Sort a round of lines into assertive, aggressive and passive, with feedback and retries."""
 
     round_ids = List(Unicode(), help="Statement ids in the current round, in the order shown.")
@@ -74,7 +81,8 @@ class SortingActivity(widgets.VBox):
         self._slots: list[LineSlot] = []
         self._building = False
 
-        self._status = widgets.HTML()
+        self._title_html = widgets.HTML()
+        self._status = live_status()
         self._progress = widgets.HTML()
         self.check_button = widgets.Button(
             description="Check my answers", icon="check", button_style="primary",
@@ -124,6 +132,8 @@ class SortingActivity(widgets.VBox):
             return None
         result = mark_sort(self._round, dict(self.selections), self.bank)
         self._show_result(result)
+        # Check is now disabled: focus the next thing to do, not the page.
+        (self.new_round_button if self.retry_button.disabled else self.retry_button).focus()
         self.history.append({
             "item_ids": list(self._round.item_ids), "seed": self._round.seed,
             "attempt": self._round.attempt, "answers": dict(self.selections),
@@ -143,12 +153,14 @@ class SortingActivity(widgets.VBox):
             self._say("You got them all right, so there is nothing to retry. Try a new round!")
             return None
         self._start(again)
+        self._slots[0].radio.focus()
         return again
 
     def new_round(self, seed: int | None = None) -> SortRound:
         """Start a fresh round of different lines (the twin of the New round button)."""
         fresh = draw_round(self.bank, self.round_size, seed)
         self._start(fresh)
+        self._slots[0].radio.focus()
         return fresh
 
     # ------------------------------------------------------------------ view
@@ -201,7 +213,9 @@ class SortingActivity(widgets.VBox):
         self._say("Choose assertive, aggressive or passive for each line, then press "
                   "“Check my answers”.")
         self._refresh_buttons()
-        self.children = (self._status, self._items_box, self._buttons, self._progress)
+        self._title_html.value = styled(f"<h3>{escape(heading)}</h3>")
+        self.children = (self._title_html, self._status, self._items_box, self._buttons,
+                         self._progress)
         if save:
             self._save()
 
@@ -242,9 +256,7 @@ class SortingActivity(widgets.VBox):
 
     def _say(self, text: str) -> None:
         self.message = text
-        self._status.value = styled(
-            f"<h3>{escape(self._heading)}</h3>"
-            f"<p class='wb-status' role='status'>{escape(text)}</p>")
+        self._status.value = status_html(text)
 
     # ------------------------------------------------------------------ saving
 
