@@ -102,7 +102,7 @@ CATALOGUE = LawCatalogue(
     laws=(Law("consumer-rights-act-2015", "Consumer Rights Act 2015", "current",
               "Goods and services.", SOURCE),
           Law("sentencing-act-2020", "Sentencing Act 2020", "current", "Sentences.", SOURCE),
-          Law("equality-act-2010", "Equality Act 2010", "current", "Fair treatment.", SOURCE),
+          Law("equality-act-2010", "Equality Act 2010", "current", "Covers fair treatment.", SOURCE),
           Law("sale-of-goods-act-1979", "Sale of Goods Act 1979", "replaced", "Old.", SOURCE,
               ("consumer-rights-act-2015",), "1 October 2015")),
     situations=(LawSituation("law-01", "Kwame's kettle broke.", "consumer-rights-act-2015",
@@ -120,7 +120,7 @@ def test_which_law_offers_only_current_laws_and_explains_each():
     # A wrong law says what it is about and which law this situation needs, in a few words
     # (not every law's full description: the issue saw six paragraphs).
     assert question.options[1].feedback == (
-        "Not this one. Equality Act 2010 is about something else. It fair treatment. This "
+        "Not this one. Equality Act 2010 is about something else. It covers fair treatment. This "
         "situation needs Consumer Rights Act 2015.")
     assert law_bank(CATALOGUE, "unit5").questions[0] == question
 
