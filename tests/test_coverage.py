@@ -79,22 +79,79 @@ def test_lesson_prose_reads_at_60_or_above(path):
 
 
 def test_depth_lists_the_kinds_of_evidence_and_flags_thin_criteria(course):
-    from workbook.coverage import build_depth
+    from workbook.coverage import Depth, build_depth
 
+    # Hand-worked: one multiple-choice check alone is flagged, and it cannot be met under the
+    # evidence rules (they need two items or a reflection).
+    alone = Depth("CG216-1.7", ("4.9",), (), (), None)
+    assert alone.kinds == "knowledge check x1 (1 multiple-choice)"
+    assert alone.flag == ("only one multiple-choice item: cannot be met (the rules need two "
+                          "items or a reflection)")
+    assert not alone.can_be_met
+    assert Depth("SYN-MIS5", (), ("6.7",), (), None).flag.startswith("only one-word answers")
+    # Two word checks can be met, but they are still thin.
+    words = Depth("SYN-MIS5", (), ("6.7", "8.9"), (), None)
+    assert words.can_be_met and words.flag == "only one-word answers"
+    # A performance criterion with one check beside its observation still cannot be met: the
+    # knowledge part needs two items or a reflection as well.
+    watched = Depth("CSP-P15", (), ("6.7",), (), "observation or witness")
+    assert not watched.can_be_met
+    assert watched.flag.startswith("too few knowledge items beside the observation or witness")
     depth = {d.criterion: d for d in build_depth(course)}
-    # CG216-1.7 is assessed by one multiple-choice check alone: flagged, and it cannot be met
-    # under the evidence rules (they need two items or a reflection).
-    assert depth["CG216-1.7"].kinds == "knowledge check x1 (1 multiple-choice)"
-    assert depth["CG216-1.7"].flag == ("only one multiple-choice item: cannot be met (the rules "
-                                       "need two items or a reflection)")
-    # SYN-MIS5 only by a one-word answer.
-    assert depth["SYN-MIS5"].flag.startswith("only one-word answers")
+    # CG216-1.7 now also has the hand-over note 4.r3.
+    assert depth["CG216-1.7"].kinds == ("knowledge check x1 (1 multiple-choice); written "
+                                        "reflection x1")
+    assert depth["CG216-1.7"].reflections == ("4.r3",) and depth["CG216-1.7"].flag == ""
     # OCR7-D2: the word checks 6.7 and 8.9 and the letter check 8.10, and the reflection 6.r1.
     assert depth["OCR7-D2"].one_word == ("6.7", "8.9")
     assert depth["OCR7-D2"].reflections == ("6.r1",) and depth["OCR7-D2"].flag == ""
-    # A performance criterion shows the workplace evidence it needs, and is not flagged.
+    # A performance criterion shows the workplace evidence it needs.
     assert depth["CG216-2.1"].kinds.endswith("; observation or witness")
     assert depth["CSP-P3"].kinds.endswith("observation") and depth["CSP-P3"].flag == ""
+
+
+def test_every_criterion_can_be_met_and_none_rests_on_one_word_or_one_choice(course):
+    """Full marks on every item that assesses a criterion meet it under the evidence rules,
+    and no criterion's only assessed evidence is one-word answers or one multiple-choice item."""
+    from workbook.coverage import build_depth
+
+    depths = build_depth(course)
+    assert [d.criterion for d in depths if not d.can_be_met] == []
+    assert [(d.criterion, d.flag) for d in depths if d.flag] == []
+
+
+def test_a_learner_with_full_marks_on_everything_meets_every_criterions_knowledge(course):
+    """The same question asked of the evidence tracker itself, item by item from the course."""
+    from workbook.tutor.evidence import MET, ItemScore, build_evidence
+
+    scores = [ItemScore("ada", a.unit, i.id, kind, i.points, i.points, i.criteria)
+              for a in course.assignments.values()
+              for kind, items in (("check", a.checks), ("reflection", a.reflections))
+              for i in items]
+    evidence = build_evidence(scores, ["ada"], list(course.criteria))
+    assert [c for c in course.criteria if evidence.knowledge["ada"][c] != MET] == []
+
+
+def test_taking_a_criterion_off_its_only_reflection_shows_it_cannot_be_met(tmp_path, capsys):
+    root = copy_course(tmp_path)
+    path = root / "course_data" / "assignments" / "unit4.yaml"
+    text = path.read_text()
+    # 4.r3, the hand-over note, is the only written evidence for CG216-1.7 beside check 4.9.
+    tagged = "criteria: [OCR7-P3, OCR7-2.4, CG216-1.6, CG216-1.7, "
+    assert tagged in text
+    path.write_text(text.replace(tagged, "criteria: [OCR7-P3, OCR7-2.4, CG216-1.6, "))
+    from workbook.coverage import build_depth
+
+    depth = {d.criterion: d for d in build_depth(load_course_uncached(root))}
+    assert not depth["CG216-1.7"].can_be_met
+    assert depth["CG216-1.7"].flag.endswith(": cannot be met (the rules need two items or a "
+                                            "reflection)")
+    assert [d.criterion for d in depth.values() if not d.can_be_met] == ["CG216-1.7"]
+    assert cli.main(["--course-dir", str(root), "coverage", "--depth"]) == 0
+    out = capsys.readouterr().out
+    assert "  CG216-1.7    knowledge check x1 (1 multiple-choice)  FLAG: only one " in out
+    assert ("Cannot be met even with full marks on every item (evidence rules): 1 of 123 "
+            "criteria: CG216-1.7\n") in out
 
 
 def test_depth_flags_a_merit_criterion_left_with_only_checks(tmp_path):
@@ -115,15 +172,13 @@ def test_depth_flags_a_merit_criterion_left_with_only_checks(tmp_path):
 def test_the_coverage_command_prints_depth(capsys, tmp_path):
     assert cli.main(["--course-dir", str(ROOT), "coverage", "--depth"]) == 0
     out = capsys.readouterr().out
-    assert "  CG216-1.7    knowledge check x1 (1 multiple-choice)  FLAG: only one " in out
+    assert "  CG216-1.7    knowledge check x1 (1 multiple-choice); written reflection x1\n" \
+        in out
     assert "  OCR7-M4      written reflection x1\n" in out
-    from workbook.content import load_course
-    from workbook.coverage import build_depth
-
-    expected = [d.criterion for d in build_depth(load_course(ROOT)) if d.flag]
-    flagged = out.split("Depth: ", 1)[1].splitlines()[0]
-    assert flagged.startswith(f"{len(expected)} of 123 criteria flagged")
-    assert flagged.endswith(": " + ", ".join(expected)) and "CG216-1.7" in expected
+    summary = out.split("Depth: ", 1)[1].splitlines()
+    assert summary[0].startswith("0 of 123 criteria flagged") and summary[0].endswith(").")
+    assert summary[1] == ("Cannot be met even with full marks on every item (evidence rules): "
+                          "0 of 123 criteria.")
     target = tmp_path / "depth.csv"
     assert cli.main(["--course-dir", str(ROOT), "coverage", "--depth", "--csv",
                      str(target)]) == 0

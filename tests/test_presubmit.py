@@ -16,8 +16,8 @@ RELEASED = ROOT / "release" / "unit1" / "unit1.ipynb"
 @pytest.fixture
 def answered(course, tmp_path):
     assignment = course.assignment("unit1")
-    nb = fill(nbformat.read(RELEASED, as_version=4), right_answers(assignment),
-              {assignment.reflections[0].grade_id: "I listened first."})
+    written = {r.grade_id: f"I listened first ({r.id})." for r in assignment.reflections}
+    nb = fill(nbformat.read(RELEASED, as_version=4), right_answers(assignment), written)
     path = tmp_path / "unit1.ipynb"
     nbformat.write(nb, path)
     return path
@@ -45,8 +45,9 @@ def test_the_released_copy_lists_every_gap():
     report = check_notebook(RELEASED, ROOT)
     assert report.problems == []
     assert report.reminders[0] == "Question 1.1 is not answered yet."
-    assert report.reminders[-1] == "Written answer 1.r1 is empty."
-    assert len(report.reminders) == 9
+    assert report.reminders[-2:] == ["Written answer 1.r1 is empty.",
+                                     "Written answer 1.r2 is empty."]
+    assert len(report.reminders) == 10
 
 
 def test_deleted_duplicated_and_retyped_cells_are_named(answered):
@@ -85,7 +86,8 @@ def test_restore_puts_cells_back_and_keeps_answers(answered, course, capsys):
     assert report.problems == []
     assert report.reminders == ["Question 1.5 is not answered yet."]  # its answer was deleted
     nb = nbformat.read(restored, as_version=4)
-    assert "I listened first." in nb.cells[index(nb, "reflection_1_1")].source
+    assert "I listened first (1.r1)." in nb.cells[index(nb, "reflection_1_1")].source
+    assert "I listened first (1.r2)." in nb.cells[index(nb, "reflection_1_2")].source
     assert restore(answered, ROOT)[0] == restored
 
 

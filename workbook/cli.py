@@ -139,8 +139,13 @@ def depth_lines(course) -> list[str]:
             lines.append(f"  {d.criterion:<12} {d.kinds}{flag}")
     flagged = [d.criterion for d in depths if d.flag]
     lines.append(f"\nDepth: {len(flagged)} of {len(depths)} criteria flagged (only one-word "
-                 "answers or a single multiple-choice item, or a Merit or Distinction criterion "
-                 "with no written reflection)" + (f": {', '.join(flagged)}" if flagged else "."))
+                 "answers or a single multiple-choice item, a Merit or Distinction criterion with "
+                 "no written reflection, or too few knowledge items beside workplace "
+                 "evidence)" + (f": {', '.join(flagged)}" if flagged else "."))
+    unmeetable = [d.criterion for d in depths if not d.can_be_met]
+    lines.append(f"Cannot be met even with full marks on every item (evidence rules): "
+                 f"{len(unmeetable)} of {len(depths)} criteria"
+                 + (f": {', '.join(unmeetable)}" if unmeetable else "."))
     return lines
 
 
@@ -722,7 +727,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", action="store_true",
                    help="for each criterion, the kinds of evidence it gets (knowledge check, "
                         "written reflection, observation), flagging criteria whose only "
-                        "assessed evidence is one-word answers or a single multiple-choice item")
+                        "assessed evidence is one-word answers or a single multiple-choice "
+                        "item, and naming any that full marks on every item would not meet")
     p.set_defaults(func=cmd_coverage)
 
     p = command("learners", help="add learners to the gradebook from a CSV roster",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content.records import Course
-from .tutor.evidence import LEVEL_SHARES, level
+from .tutor.evidence import LEVEL_SHARES, MET, ItemScore, knowledge_state, level
 
 _CALL = re.compile(r'(\w+)\("([^"]*)"\)')
 
@@ -165,15 +165,31 @@ class Depth:
             parts.append(self.workplace)
         return "; ".join(parts) or "none"
 
+    def best_scores(self) -> list[ItemScore]:
+        """A learner's scores with full marks on every item that assesses the criterion."""
+        items = [(i, "check") for i in (*self.multiple_choice, *self.one_word)]
+        items += [(i, "reflection") for i in self.reflections]
+        return [ItemScore("", "", item, kind, 1, 1, (self.criterion,)) for item, kind in items]
+
+    @property
+    def can_be_met(self) -> bool:
+        """Whether full marks on every item that assesses it meet the evidence rules
+        (tutor/evidence.py). Only the knowledge part can stop it: an observation or witness
+        testimony can always be added for the workplace part."""
+        return knowledge_state(self.criterion, self.best_scores()) == MET
+
     @property
     def flag(self) -> str:
         """Empty, or why the assessed evidence is too thin to judge the criterion."""
-        if self.reflections or self.workplace:
+        if self.reflections:
             return ""
         if level(self.criterion) in LEVEL_SHARES:
             return "a Merit or Distinction criterion with no written reflection: cannot be met"
-        unmeetable = (": cannot be met (the rules need two items or a reflection)"
-                      if len(self.multiple_choice) + len(self.one_word) < 2 else "")
+        unmeetable = ("" if self.can_be_met
+                      else ": cannot be met (the rules need two items or a reflection)")
+        if self.workplace:
+            return f"too few knowledge items beside the {self.workplace}{unmeetable}" \
+                if unmeetable else ""
         if not self.multiple_choice and self.one_word:
             return "only one-word answers" + unmeetable
         if len(self.multiple_choice) == 1:
