@@ -6,6 +6,7 @@ another's."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -47,17 +48,32 @@ def _hand_in(folder: Path, learner: str, nb) -> None:
     nbformat.write(nb, target / "unit1.ipynb")
 
 
-def _kernel_processes(folder: Path) -> list[str]:
-    """Command lines of live processes started for this course folder (kernels in bwrap)."""
-    found = []
+def _kernel_processes() -> dict[int, str]:
+    """Live kernel processes (in bwrap or not) by process id, with their command lines.
+    Pooled kernels work in folders of their own, so a kernel cannot be told by the course
+    folder in its command line: the test compares the kernels alive before and after."""
+    found = {}
     for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
         try:
             line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if str(folder) in line and "ipykernel" in line:
-            found.append(line)
+        if "ipykernel" in line:
+            found[int(proc.name)] = line
     return found
+
+
+def _kernels_started_since(before: dict[int, str], wait: float = 30.0) -> list[str]:
+    """Kernels alive now that were not alive ``before``, after giving retired kernels up to
+    ``wait`` seconds to exit (pool.SHUTDOWN_WAIT; they are asked, not waited for)."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = [line for pid, line in _kernel_processes().items() if before.get(pid) != line]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
 
 
 @pytest.mark.skipif(not containment_available(), reason="bubblewrap (bwrap) is not installed")
@@ -76,6 +92,7 @@ def test_no_kernel_files_or_leftovers_pass_from_one_learner_to_the_next(generate
         _hand_in(folder, learner, fill(released, {**answers, first.variable: LOOK.format(
             variable=first.variable, answer=answers[first.variable],
             source=str(folder / "source" / "unit1" / "unit1.ipynb"))}))
+    kernels_before = _kernel_processes()
     assert cli.main(["--course-dir", str(folder), "autograde", "unit1", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     assert "[3/3] unit1" in out and "NOT GRADED" not in out
@@ -93,7 +110,7 @@ def test_no_kernel_files_or_leftovers_pass_from_one_learner_to_the_next(generate
     totals = {x: sum(s.score or 0 for s in scores if s.learner == x and s.kind == "check")
               for x in ("a_plants", "b_looks", "c_looks")}
     assert totals == dict.fromkeys(totals, len(assignment.checks))
-    assert _kernel_processes(folder) == []
+    assert _kernels_started_since(kernels_before) == []
 
 
 @pytest.mark.slow
@@ -119,7 +136,7 @@ def test_workbook_autograde_gives_every_learner_nbgraders_own_scores(generated_c
     ours = cells(folder)
     assert ours == cells(theirs)
     assert {s for learner, _, s in ours if learner == "all_right"} != {0}
-    assert _kernel_processes(folder) == []
+    assert _kernels_started_since(kernels_before) == []
 
 
 def test_a_notebook_with_files_beside_it_gets_a_kernel_in_its_own_folder(tmp_path):
