@@ -24,7 +24,8 @@ from pathlib import Path
 LOCK = Path(__file__).with_name("lock.json")
 START_PAGE = "notebooks/00_start_here.ipynb"
 CONTENTS = ("notebooks", "course_data")
-"""Course folders copied into the site as they are; the knowledge checks come from release/."""
+"""Course folders copied into the site as they are; the knowledge checks come from release/
+(the released notebooks only, at the same paths the lessons give)."""
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "package.json")
 """What the kernel loads from the npm package (no source maps, no demo consoles)."""
@@ -219,17 +220,15 @@ def assemble_pyodide(lock: dict, cache: Path, target: Path,
 
 def course_contents(course_dir: Path, files: Path) -> int:
     """Copy the lessons, course data and released knowledge checks into the site's files/."""
-    count = 0
     for folder in CONTENTS:
         shutil.copytree(course_dir / folder, files / folder,
                         ignore=shutil.ignore_patterns(".*", "__pycache__"))
     release = course_dir / "release"
     for notebook in sorted(release.glob("*/*.ipynb")):
-        target = files / "knowledge_checks" / notebook.parent.name / notebook.name
+        target = files / "release" / notebook.parent.name / notebook.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook, target)
-    count = sum(1 for p in files.rglob("*") if p.is_file())
-    return count
+    return sum(1 for p in files.rglob("*") if p.is_file())
 
 
 def lite_config() -> dict:
@@ -238,6 +237,7 @@ def lite_config() -> dict:
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "Challenging Customers Workbook",
+            "exposeAppInBrowser": True,  # window.jupyterapp: the browser tests and benchmarks
             "litePluginSettings": {
                 "@jupyterlite/pyodide-kernel-extension:kernel": {
                     "disablePyPIFallback": True,
