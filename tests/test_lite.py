@@ -116,6 +116,8 @@ def test_the_site_uses_only_its_own_pyodide_and_wheels(site):
     lock = json.loads((site / "static/pyodide/pyodide-lock.json").read_text())
     assert {"micropip", "ipython", "workbook", "ipywidgets", "pyyaml"} <= set(lock["packages"])
     assert all("/" not in p["file_name"] for p in lock["packages"].values())
+    assert (site / "files/course_data/units.yaml").is_file()
+    assert not (site / "files/course_data/assignments").exists(), "the answer key is published"
     assert {e["name"] for e in config["federated_extensions"]} == {
         "@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"}
 

@@ -26,6 +26,9 @@ START_PAGE = "notebooks/00_start_here.ipynb"
 CONTENTS = ("notebooks", "course_data")
 """Course folders copied into the site as they are; the knowledge checks come from release/
 (the released notebooks only, at the same paths the lessons give)."""
+ANSWER_KEYS = ("assignments",)
+"""Left out of the site: course_data/assignments/ holds the knowledge checks' answers and
+rubrics, and everything in the site can be read by whoever opens it. The lessons never read it."""
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "package.json")
 """What the kernel loads from the npm package (no source maps, no demo consoles)."""
@@ -222,7 +225,7 @@ def course_contents(course_dir: Path, files: Path) -> int:
     """Copy the lessons, course data and released knowledge checks into the site's files/."""
     for folder in CONTENTS:
         shutil.copytree(course_dir / folder, files / folder,
-                        ignore=shutil.ignore_patterns(".*", "__pycache__"))
+                        ignore=shutil.ignore_patterns(".*", "__pycache__", *ANSWER_KEYS))
     release = course_dir / "release"
     for notebook in sorted(release.glob("*/*.ipynb")):
         target = files / "release" / notebook.parent.name / notebook.name
