@@ -130,14 +130,20 @@ def copy_course(source: Path, target: Path) -> Path:
 
 def open_notebook(page, lab: Lab, path: str, run: bool = True) -> float:
     """Open a notebook, wait for its kernel, run every cell; return the seconds it took."""
+    return open_address(page, lab.address(path), run)
+
+
+def open_address(page, address: str, run: bool = True, timeout: int = 90_000) -> float:
+    """Open a notebook's page (JupyterLab or JupyterLite), wait for its kernel (``timeout`` ms),
+    run every cell; return the seconds it took."""
     start = time.monotonic()
-    page.goto(lab.address(path))
+    page.goto(address)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=90_000)
-    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=timeout)
     if run:
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_timeout(500)
-        page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+        page.wait_for_function(ALL_RUN, timeout=max(timeout, 120_000), polling=250)
     return time.monotonic() - start
 
 

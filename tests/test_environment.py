@@ -21,14 +21,15 @@ def normalise(requirement: str) -> tuple[str, str]:
     return name, spec.replace(" ", "")
 
 
-def test_environment_yml_has_the_same_dependencies_as_pyproject():
+def test_environment_yml_has_the_same_dependencies_as_pyproject_and_its_lite_extra():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     pip_part = next(d for d in conda if isinstance(d, dict))["pip"]
     conda_deps = dict(normalise(d) for d in conda if isinstance(d, str))
     python = conda_deps.pop("python")
     conda_deps.pop("pip")
-    assert dict(normalise(d) for d in project["dependencies"]) == conda_deps
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["lite"]]
+    assert dict(normalise(d) for d in wanted) == conda_deps
     assert python == project["requires-python"]
     assert pip_part == ["-e ."]
 

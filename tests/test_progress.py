@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +193,12 @@ def test_store_without_a_folder_uses_the_learners_progress_dir(private_progress)
     store.save("sort-unit2", {"score": 1})
     assert json.loads((private_progress / "sort-unit2.json").read_text(encoding="utf-8")) == {
         "score": 1}
+
+
+def test_in_the_browser_edition_progress_goes_under_drive_with_no_setting(monkeypatch):
+    """Pyodide (sys.platform "emscripten") keeps only /drive across reloads; the home folder
+    Jupyter's data folder is in would be lost."""
+    monkeypatch.delenv("WORKBOOK_PROGRESS_DIR", raising=False)
+    monkeypatch.setenv("WORKBOOK_LEARNER", "Ann")
+    monkeypatch.setattr("sys.platform", "emscripten")
+    assert progress_dir() == Path("/drive/my_progress/Ann")

@@ -97,3 +97,13 @@ def test_an_activity_without_a_chart_does_not_import_matplotlib(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "WORKBOOK_PROGRESS_DIR": str(tmp_path)})
     assert out.stdout.strip() == "False"
+
+
+def test_where_is_my_work_explains_backups_only_in_the_browser_edition(private_progress,
+                                                                        monkeypatch):
+    store = ProgressStore(private_progress)
+    assert "this web browser" not in where_is_my_work_view(store).value
+    monkeypatch.setattr("sys.platform", "emscripten")
+    text = where_is_my_work_view(store).value
+    assert "this web browser, for this website only" in text
+    assert "Download" in text and "Upload" in text

@@ -14,6 +14,7 @@
     workbook mark-my-work UNIT  self-study: mark your own knowledge check
     workbook check NOTEBOOK   check your knowledge check before you hand it in
     workbook build-sources    regenerate source/<unit>/ notebooks from course_data/assignments/
+    workbook lite build|serve the zero-install edition: the course as a JupyterLite site
 
 Heavy imports happen inside each subcommand so ``workbook --help`` answers at once.
 """
@@ -860,7 +861,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if any source notebook is out of date")
     p.set_defaults(func=cmd_build_sources)
+
+    add_lite_parser(sub)
     return parser
+
+
+def cmd_lite_build(args: argparse.Namespace) -> int:
+    from .lite.build import LiteBuildError, build_site
+
+    try:
+        site = build_site(_course_dir(args), Path(args.out),
+                          Path(args.cache) if args.cache else None,
+                          step=lambda line: print(line, flush=True))
+    except LiteBuildError as error:
+        print(f"The lite build stopped: {error}", file=sys.stderr)
+        return 1
+    print(site.summary)
+    return 0
+
+
+def cmd_lite_serve(args: argparse.Namespace) -> int:
+    from .lite.serve import serve
+
+    return serve(Path(args.dir), args.port)
+
+
+def add_lite_parser(sub) -> None:
+    lite = sub.add_parser("lite", help="the zero-install edition (JupyterLite in the browser)",
+                          description="Build the whole course as a static JupyterLite site "
+                          "that runs in a web browser with nothing installed, or serve it.")
+    steps = lite.add_subparsers(dest="lite_step", required=True, metavar="build|serve")
+    p = steps.add_parser("build", help="build the site (needs pip install -e \".[lite]\")",
+                         description="Build the site from the course using only PyPI and npm; "
+                         "every download is pinned and checked against workbook/lite/lock.json "
+                         "and kept in a cache, so a second build works offline.")
+    p.add_argument("--out", default="lite-site", help="folder to write (default: lite-site)")
+    p.add_argument("--cache", default=None,
+                   help="download cache (default: ~/.cache/challenging-customers-workbook/lite)")
+    p.set_defaults(func=cmd_lite_build)
+    p = steps.add_parser("serve", help="serve the built site on 127.0.0.1",
+                         description="Serve a built site on this computer only (127.0.0.1).")
+    p.add_argument("--dir", default="lite-site", help="the built site (default: lite-site)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.set_defaults(func=cmd_lite_serve)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,12 +13,16 @@ import getpass
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 APP_FOLDER = "challenging-customers-workbook"
+BROWSER_FOLDER = "/drive/my_progress"
+"""Where progress goes in the zero-install edition (Pyodide in a browser): JupyterLite keeps
+files under /drive in the browser's storage across reloads; its home folder is lost."""
 
 
 def learner_id() -> str:
@@ -41,11 +45,14 @@ def progress_dir() -> Path:
     ``$WORKBOOK_PROGRESS_DIR`` if set (one folder per learner is made inside it), else the
     Jupyter data folder for this user, e.g.
     ``~/.local/share/jupyter/challenging-customers-workbook`` on Linux, or the same folder
-    under ``%APPDATA%\\jupyter`` on Windows.
+    under ``%APPDATA%\\jupyter`` on Windows. In the browser edition (Pyodide),
+    :data:`BROWSER_FOLDER`, which the browser keeps.
     """
     base = os.environ.get("WORKBOOK_PROGRESS_DIR")
     if base:
         root = Path(base).expanduser()
+    elif sys.platform == "emscripten":
+        root = Path(BROWSER_FOLDER)
     else:
         from jupyter_core.paths import jupyter_data_dir
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from html import escape
 from pathlib import Path
 
@@ -42,6 +43,24 @@ def course_map_view(course: Course) -> widgets.HTML:
     return view
 
 
+BROWSER_NOTE = (
+    "<h4>In the browser edition</h4>"
+    "<p>Your work is kept in <strong>this web browser, for this website only</strong>. It stays "
+    "when you close the page, but not if you clear the browser's data, use a private window "
+    "or change computer or browser.</p>"
+    "<p><strong>Keep a backup:</strong> in the file list on the left, right-click a notebook "
+    "(or the <code>my_progress</code> folder's files) and choose <strong>Download</strong>. Keep "
+    "the files, or hand a knowledge check in to your tutor.</p>"
+    "<p><strong>Put a backup back:</strong> open the same folder in the file list, then drag "
+    "the file in, or use the Upload button (the arrow pointing up) above the list.</p>")
+"""What the start page adds in the zero-install edition (JupyterLite)."""
+
+
+def in_browser() -> bool:
+    """True in the zero-install edition: Python (Pyodide) running inside a web page."""
+    return sys.platform == "emscripten"
+
+
 def where_is_my_work_view(store: ProgressStore) -> widgets.HTML:
     saved = store.saved_activities()
     listing = "".join(f"<li><code>{escape(p.name)}</code></li>" for p in saved)
@@ -51,7 +70,8 @@ def where_is_my_work_view(store: ProgressStore) -> widgets.HTML:
             + (f"<p>Saved so far:</p><ul>{listing}</ul>" if saved else
                "<p>Nothing saved yet: it will appear here once you use an activity.</p>")
             + "<p class='wb-note'>Your knowledge checks are saved in their own notebooks, like "
-            "any file: use File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).</p>")
+            "any file: use File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).</p>"
+            + (BROWSER_NOTE if in_browser() else ""))
     view = html_widget(html)
     view.add_class("wb-where")
     return view

@@ -1,0 +1,1 @@
+"""The zero-install edition (JupyterLite): `workbook lite build` and `workbook lite serve`."""
