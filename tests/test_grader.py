@@ -126,6 +126,7 @@ def test_workbook_autograde_gives_every_learner_nbgraders_own_scores(generated_c
     theirs = tmp_path / "nbgrader-own"
     shutil.copytree(folder, theirs)
     nbgrader(theirs, "autograde", "unit1", "--force")
+    kernels_before = _kernel_processes()
     assert cli.main(["--course-dir", str(folder), "autograde", "unit1", "--jobs", "2"]) == 0
     assert "4 learners, 2 at once" in capsys.readouterr().out
 
