@@ -403,6 +403,19 @@ def test_tutor_has_formgrader_on_the_course_and_learners_do_not(loop):
     assert "@jupyter/nbgrader:formgrader" not in disabled["tutor"]
 
 
+def test_every_lab_loads_the_workbook_extension_for_written_answers(loop):
+    """The hub gives each server what `workbook open` gives it (jupyterhub_config.py), so the
+    workbook's own JupyterLab extension, which makes starting to type in a written answer
+    safe, is loaded for learners and tutors alike."""
+    for role, page in loop["lab_page"].items():
+        config = json.loads(re.search(
+            r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+            page, re.S).group(1))
+        loaded = {e.get("name") for e in config.get("federated_extensions", [])}
+        assert "challenging-customers-workbook" in loaded, (role, sorted(loaded))
+        assert config.get("exposeAppInBrowser") is True, role
+
+
 def test_scores_match_the_answers(loop, accounts, course):
     total = course.assignment(UNIT).autograded_points
     assert loop["scores"] == {accounts["right"].name: total, accounts["wrong"].name: 0.0,

@@ -61,6 +61,24 @@ c.Spawner.environment = {
     # Read by deploy/jupyterhub/jupyter/nbgrader_config.py and the course's nbgrader_config.py.
     "WORKBOOK_EXCHANGE": EXCHANGE,
 }
+
+
+def workbook_lab_arguments() -> list[str]:
+    """What `workbook open` gives every learner's JupyterLab (workbook/lab/__init__.py): the
+    workbook's own small extension, so that starting to type in a written answer (a
+    double-click, a click then Enter, a click then typing) always goes into the answer; the
+    app exposed for Mark my work's save request; saved activities that reopen as one line
+    saying to run them. The extension ships inside the workbook package."""
+    try:
+        from workbook.lab import LABEXTENSIONS
+    except ImportError:
+        return []
+    return [f"--LabApp.extra_labextensions_path={LABEXTENSIONS}",
+            "--LabApp.expose_app_in_browser=True",
+            "--ContentsManager.pre_save_hook=workbook.lab.saving.keep_runnable"]
+
+
+c.Spawner.args = workbook_lab_arguments()
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 
