@@ -23,21 +23,29 @@ from workbook.tutor.lms import (
 )
 
 
-def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = cli.build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def _subcommands(parser: argparse.ArgumentParser | None = None,
+                 words: tuple[str, ...] = ()) -> dict[tuple[str, ...], argparse.ArgumentParser]:
+    """Every command, with the words that name it (``("lite", "build")`` for a command of a
+    command), found from the parser itself."""
+    parser = parser or cli.build_parser()
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                inner = _subcommands(sub, (*words, name))
+                found.update(inner or {(*words, name): sub})
+    return found
 
 
-@pytest.mark.parametrize("name", sorted(_subcommands()))
-def test_course_dir_is_taken_before_or_after_every_subcommand(name):
+@pytest.mark.parametrize("words", sorted(_subcommands()), ids=" ".join)
+def test_course_dir_is_taken_before_or_after_every_subcommand(words):
     """Every subcommand, found from the parser itself (a new one is covered at once)."""
-    sub = _subcommands()[name]
+    sub = _subcommands()[words]
     positionals = ["x" for a in sub._actions if not a.option_strings and a.dest != "help"]
     parser = cli.build_parser()
-    before = parser.parse_args(["--course-dir", "demo-cohort", name, *positionals])
-    after = parser.parse_args([name, *positionals, "--course-dir", "demo-cohort"])
-    neither = parser.parse_args([name, *positionals])
+    before = parser.parse_args(["--course-dir", "demo-cohort", *words, *positionals])
+    after = parser.parse_args([*words, *positionals, "--course-dir", "demo-cohort"])
+    neither = parser.parse_args([*words, *positionals])
     assert before.course_dir == after.course_dir == "demo-cohort"
     assert neither.course_dir is None
 

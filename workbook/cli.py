@@ -862,7 +862,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change nothing; exit 1 if any source notebook is out of date")
     p.set_defaults(func=cmd_build_sources)
 
-    add_lite_parser(sub)
+    add_lite_parser(sub, common)
     return parser
 
 
@@ -870,7 +870,7 @@ def cmd_lite_build(args: argparse.Namespace) -> int:
     from .lite.build import LiteBuildError, build_site
 
     try:
-        site = build_site(_course_dir(args), Path(args.out),
+        site = build_site(_course_dir(args), _inside(args, args.out),
                           Path(args.cache) if args.cache else None,
                           step=lambda line: print(line, flush=True))
     except LiteBuildError as error:
@@ -883,25 +883,31 @@ def cmd_lite_build(args: argparse.Namespace) -> int:
 def cmd_lite_serve(args: argparse.Namespace) -> int:
     from .lite.serve import serve
 
-    return serve(Path(args.dir), args.port)
+    return serve(_inside(args, args.dir), args.port)
 
 
-def add_lite_parser(sub) -> None:
-    lite = sub.add_parser("lite", help="the zero-install edition (JupyterLite in the browser)",
+def add_lite_parser(sub, common: argparse.ArgumentParser) -> None:
+    lite = sub.add_parser("lite", parents=[common],
+                          help="the zero-install edition (JupyterLite in the browser)",
                           description="Build the whole course as a static JupyterLite site "
                           "that runs in a web browser with nothing installed, or serve it.")
     steps = lite.add_subparsers(dest="lite_step", required=True, metavar="build|serve")
-    p = steps.add_parser("build", help="build the site (needs pip install -e \".[lite]\")",
+    p = steps.add_parser("build", parents=[common],
+                         help="build the site (needs pip install -e \".[lite]\")",
                          description="Build the site from the course using only PyPI and npm; "
                          "every download is pinned and checked against workbook/lite/lock.json "
                          "and kept in a cache, so a second build works offline.")
-    p.add_argument("--out", default="lite-site", help="folder to write (default: lite-site)")
+    p.add_argument("--out", default="lite-site",
+                   help="folder to write (default: lite-site; a relative path is inside the "
+                   "course folder)")
     p.add_argument("--cache", default=None,
                    help="download cache (default: ~/.cache/challenging-customers-workbook/lite)")
     p.set_defaults(func=cmd_lite_build)
-    p = steps.add_parser("serve", help="serve the built site on 127.0.0.1",
+    p = steps.add_parser("serve", parents=[common], help="serve the built site on 127.0.0.1",
                          description="Serve a built site on this computer only (127.0.0.1).")
-    p.add_argument("--dir", default="lite-site", help="the built site (default: lite-site)")
+    p.add_argument("--dir", default="lite-site",
+                   help="the built site (default: lite-site; a relative path is inside the "
+                   "course folder)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.set_defaults(func=cmd_lite_serve)
 
