@@ -231,3 +231,20 @@ def test_under_nbgrader_the_button_cell_does_nothing_and_imports_nothing(monkeyp
 
     monkeypatch.chdir(ROOT)
     assert isinstance(mark_my_work("unit2"), MarkMyWork)
+
+
+def test_in_the_browser_edition_the_button_cell_says_it_needs_the_full_edition():
+    """JupyterLite runs Python in the page with no nbgrader: the cell says so in one line and
+    how to hand in instead, and imports none of the marking code."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.platform = 'emscripten'; from workbook import mark_my_work; "
+            "shown = mark_my_work('unit2'); print(type(shown).__name__); print(shown.data); "
+            "print('workbook.tutor.selfmark' in sys.modules, 'nbgrader' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=ROOT, check=True)
+    kind, text, flags = run.stdout.strip().split("\n")
+    assert kind == "Markdown" and "needs the full edition" in text and "Download" in text
+    assert flags == "False False"
