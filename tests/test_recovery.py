@@ -247,7 +247,7 @@ def test_stripped_labels_keep_every_answer_and_say_so(course):
     graded, note, kept = repaired(nb, release, "unit2")
     assert kept and sum(kernel_marks(graded, course, "unit2").values()) == 10
     assert note == ("cells deleted or without their labels (answers 2.1 to 2.10, marking cells "
-                    "2.1 to 2.10, written answers 2.r1, 2.r2). Put back from the release with "
+                    "2.1 to 2.10, written answers 2.r1 to 2.r3). Put back from the release with "
                     "every answer kept. Their own file is kept as x")
     assert reflection_texts(graded)["reflection_2_1"] == "My own words for 2.r1: I listened first."
 
@@ -287,8 +287,8 @@ def test_damaged_all_right_notebooks_get_full_marks_from_a_real_autograde(
         generated_course, course, tmp_path, capsys):
     folder, release = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
-    reflection = assignment.reflections[0].grade_id
-    right = fill(release, right_answers(assignment), {reflection: "I listened first."})
+    written = {r.grade_id: f"I listened first ({r.id})." for r in assignment.reflections}
+    right = fill(release, right_answers(assignment), written)
     damaged = {"a_normal": [], "b_stripped": [strip_all], "c_text_cell": [retype("markdown")],
                "d_same_ids": [same_ids], "e_pasted": [pasted_in_text, moved_to_end]}
     typed = {c.variable: (f'"Option {c.answer.lower()}."' if c.kind == "letter"
@@ -314,7 +314,7 @@ def test_damaged_all_right_notebooks_get_full_marks_from_a_real_autograde(
     assert notes[0] == notes[1]
     assert [line.split(",")[0] for line in notes[0]] == [
         "NOTE b_stripped", "NOTE c_text_cell", "NOTE e_pasted"]
-    assert all("with every answer kept" in line for line in notes[0])
+    assert all("with every answer kept" in line for line in notes[0]), notes[0]
     from tests.test_tutor import item_scores
 
     learners, scores = item_scores(course, folder)
@@ -325,4 +325,4 @@ def test_damaged_all_right_notebooks_get_full_marks_from_a_real_autograde(
     for learner in damaged:
         graded = nbformat.read(folder / "autograded" / learner / "unit1" / "unit1.ipynb",
                                as_version=4)
-        assert reflection_texts(graded)[reflection] == "I listened first.", learner
+        assert reflection_texts(graded) == written, learner

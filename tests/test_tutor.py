@@ -162,14 +162,14 @@ def test_evidence_command_summarises_each_learner(cohort, capsys):
 def test_export_writes_grades_and_criteria_csv(cohort, course):
     assert cli.main(["--course-dir", str(cohort), "export", "--out",
                      str(cohort / "exports")]) == 0
-    with (cohort / "exports" / "grades.csv").open() as handle:
+    with (cohort / "exports" / "grades.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["id"] for r in rows] == ["amara", "ben", "chloe"]
     total = course.assignment("unit1").total_points
     assert rows[0][f"unit1 (out of {total})"] == "12" and rows[0]["total"] == "12"
     assert rows[1][f"unit1 (out of {total})"] == "0" and rows[2]["total"] == "0"
     assert rows[0]["email"] == "a@example.org"
-    with (cohort / "exports" / "criteria.csv").open() as handle:
+    with (cohort / "exports" / "criteria.csv").open(encoding="utf-8-sig") as handle:
         states = {r["id"]: r for r in csv.DictReader(handle)}
     assert states["amara"]["CG216-1.1"] == "met"
     assert states["ben"]["CG216-1.1"] == "working towards"
@@ -666,7 +666,7 @@ def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, cou
         (target / "unit1.ipynb").write_bytes(data if data is not None else
                                              nbformat.writes(nb).encode("utf-8"))
 
-    submit("_normal", fill(released, right))
+    submit("normal", fill(released, right))  # an id a roster could hold, so no roster NOTE
     for learner, code in HOSTILE.items():
         base = wrong if "hook" in learner else right
         submit(learner, fill(released, {**base, first.variable: code.format(
@@ -717,7 +717,7 @@ def test_hostile_and_damaged_submissions_get_one_line_each(generated_course, cou
     checks = len(assignment.checks)
     totals = {x: sum(s.score or 0 for s in scores if s.learner == x and s.kind == "check")
               for x in learners}
-    assert totals == {"_normal": checks, "a_rigged_eq": checks - 1, "b_rigged_str": checks - 1,
+    assert totals == {"normal": checks, "a_rigged_eq": checks - 1, "b_rigged_str": checks - 1,
                       "c_str_subclass": checks - 1, "d_input_hook": 0, "e_ast_hook": 0,
                       "f_exits": checks - 1, "g_edited_check": checks - 1,
                       "h_windows_text": checks}
