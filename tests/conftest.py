@@ -55,6 +55,15 @@ def nbgrader(course_dir: Path, *args: str, timeout: int = 600) -> subprocess.Com
     return result
 
 
+def hand_in(folder: Path, learner: str, nb) -> None:
+    """Put a learner's unit 1 notebook in submitted/, as collect (or a tutor's copy) does."""
+    import nbformat
+
+    target = folder / "submitted" / learner / "unit1"
+    target.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target / "unit1.ipynb")
+
+
 def fresh_unit1(generated_course: Path, tmp_path: Path):
     """A copy of the generated course with no submissions or grades and unit 1 released
     afresh, for a test that hands in its own notebooks; returns (folder, released notebook)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import fresh_unit1, nbgrader
+from tests.conftest import fresh_unit1, hand_in, nbgrader
 from workbook import cli
 from workbook.tutor.cohort import item_scores
 from workbook.tutor.contain import containment_available
@@ -41,11 +41,6 @@ print("LOOK", getattr(builtins, "LEFT_BEHIND", "none"), "|", found_module, "|",
       "|", source)
 {variable} = {answer}'''
 
-
-def _hand_in(folder: Path, learner: str, nb) -> None:
-    target = folder / "submitted" / learner / "unit1"
-    target.mkdir(parents=True)
-    nbformat.write(nb, target / "unit1.ipynb")
 
 
 def _kernel_processes() -> dict[int, str]:
@@ -86,10 +81,10 @@ def test_no_kernel_files_or_leftovers_pass_from_one_learner_to_the_next(generate
     first = assignment.checks[0]
     answers = right_answers(assignment)
     # One worker, so the same process (and kernel pool) grades the three one after another.
-    _hand_in(folder, "a_plants", fill(released, {**answers, first.variable: PLANT.format(
+    hand_in(folder, "a_plants", fill(released, {**answers, first.variable: PLANT.format(
         me="a_plants", variable=first.variable, answer=answers[first.variable])}))
     for learner in ("b_looks", "c_looks"):
-        _hand_in(folder, learner, fill(released, {**answers, first.variable: LOOK.format(
+        hand_in(folder, learner, fill(released, {**answers, first.variable: LOOK.format(
             variable=first.variable, answer=answers[first.variable],
             source=str(folder / "source" / "unit1" / "unit1.ipynb"))}))
     kernels_before = _kernel_processes()
@@ -122,7 +117,7 @@ def test_workbook_autograde_gives_every_learner_nbgraders_own_scores(generated_c
     mixes = {"all_right": right, "all_wrong": wrong, "blank": {},
              "half": {k: (right if n % 2 else wrong)[k] for n, k in enumerate(right)}}
     for learner, answers in mixes.items():
-        _hand_in(folder, learner, fill(released, answers))
+        hand_in(folder, learner, fill(released, answers))
     theirs = tmp_path / "nbgrader-own"
     shutil.copytree(folder, theirs)
     nbgrader(theirs, "autograde", "unit1", "--force")
@@ -166,7 +161,7 @@ def test_a_hidden_check_tagged_to_be_skipped_still_runs(generated_course, course
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == first.grade_id:
             cell.metadata["tags"] = ["skip-execution"]
-    _hand_in(folder, "tagger", nb)
+    hand_in(folder, "tagger", nb)
     assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
     graded = nbformat.read(folder / "autograded" / "tagger" / "unit1" / "unit1.ipynb",
                            as_version=4)
@@ -224,7 +219,7 @@ def test_our_gradebook_steps_save_and_restore_exactly_what_nbgraders_own_do(
                                          for n, k in enumerate(right)}),
                  "tamperer": _tampered(released, right)}
     for learner, nb in handed_in.items():
-        _hand_in(folder, learner, nb)
+        hand_in(folder, learner, nb)
     theirs = tmp_path / "nbgrader-own"
     shutil.copytree(folder, theirs)
     config = theirs / "nbgrader_config.py"
@@ -274,7 +269,7 @@ def test_re_autograding_keeps_a_marked_reflection_marked_unless_its_text_changed
     folder, released = fresh_unit1(generated_course, tmp_path)
     assignment = course.assignment("unit1")
     reflection = assignment.reflections[0].grade_id
-    _hand_in(folder, "amara", fill(released, right_answers(assignment),
+    hand_in(folder, "amara", fill(released, right_answers(assignment),
                                    {reflection: "I listened to the whole story first."}))
     autograde = ["--course-dir", str(folder), "autograde", "unit1"]
     assert cli.main(autograde) == 0
@@ -322,10 +317,10 @@ def test_a_notebook_whose_code_stops_the_kernel_is_marked_from_what_is_written(
     for learner, code in STOPS_THE_KERNEL.items():
         # The code sits in answer 1.2's cell, below a right answer; every other answer is
         # right too, and nothing after that cell is ever run by the kernel.
-        _hand_in(folder, learner, fill(released, {
+        hand_in(folder, learner, fill(released, {
             **right, second.variable: f"{right[second.variable]}\n{code}"},
             {reflection: "My own words."}))
-    _hand_in(folder, "c_plain", fill(released, right, {reflection: "My own words."}))
+    hand_in(folder, "c_plain", fill(released, right, {reflection: "My own words."}))
     assert cli.main(["--course-dir", str(folder), "autograde", "unit1"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "3 graded, 0 not graded."

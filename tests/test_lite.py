@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser_harness import (
-    CHROMIUM,
     KERNEL_IDLE,
     axe,
     error_outputs,
@@ -27,14 +26,11 @@ from tests.conftest import ROOT
 from tests.test_browser import (
     browser,  # noqa: F401 - the Chromium fixture
     checked_round,
+    pytestmark,  # noqa: F401 - browser tests, skipped without Chromium
     quiz_mouse,
     sorting_mouse,
     wait_status,
 )
-
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; .ci/run installs Debian's "
-    "chromium package")]
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
-import nbformat
 import pytest
 
-from tests.conftest import fresh_unit1
+from tests.conftest import fresh_unit1, hand_in
 from workbook import cli
 from workbook.tutor.cohort import item_scores
 from workbook.tutor.grader import relevant_lines, trouble_in
@@ -117,11 +115,6 @@ class FailFor(NbGraderPreprocessor):
 '''
 
 
-def _hand_in(folder: Path, learner: str, nb) -> None:
-    target = folder / "submitted" / learner / "unit1"
-    target.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target / "unit1.ipynb")
-
 
 @pytest.mark.slow
 def test_a_learner_not_graded_is_named_with_the_log_and_never_counted_as_zero(
@@ -131,7 +124,7 @@ def test_a_learner_not_graded_is_named_with_the_log_and_never_counted_as_zero(
     reflection = assignment.reflections[0].grade_id
     right = fill(released, right_answers(assignment), {reflection: "I listened first."})
     for learner in ("a_fine", "b_unlucky", "c_flaky"):
-        _hand_in(folder, learner, right)
+        hand_in(folder, learner, right)
     (folder / "failing_step.py").write_text(FAILING_STEP)
     config = folder / "nbgrader_config.py"
     plain = config.read_text()

@@ -441,8 +441,9 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from .tutor.lms import unknown_folders
     from .tutor.run import autograde
 
-    if containment_problem():  # said once for the whole command
-        print(NOT_CONTAINED.format(why=containment_problem()))
+    why = containment_problem()
+    if why:  # said once for the whole command
+        print(NOT_CONTAINED.format(why=why))
     results = []
     for unit in units:
         for folder, message in unknown_folders(_course_dir(args), unit):
