@@ -920,8 +920,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.jupyter_args = extra
     # jsonschema (which nbformat and nbgrader import) compiles about 40 IRI grammars with lark
-    # when the optional rfc3987_syntax is installed: a second or more of every tutor command's
-    # start (benchmarks/README.md). No schema these commands use has an "iri" format, so they do
+    # when the optional rfc3987_syntax is installed, a large part of every tutor command's start
+    # (benchmarks/README.md). No schema these commands use has an "iri" format, so they do
     # without that one format checker.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # nbgrader runs `alembic` by name when it creates a gradebook: put this environment's

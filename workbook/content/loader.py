@@ -3,9 +3,9 @@
 Every problem is reported as one :class:`ContentError` naming the file, the item and the field,
 so a tutor who edits a YAML file can find and fix the mistake without reading Python.
 
-Validation uses fastjsonschema (imported in milliseconds) rather than jsonschema, whose import
-takes over a second here and would slow every lesson's first cell. The schemas are plain
-draft-07 JSON Schema files; the test suite checks them with jsonschema as well.
+Validation uses fastjsonschema rather than jsonschema, whose slow import would delay every
+lesson's first cell (the figures are in benchmarks/README.md). The schemas are plain draft-07
+JSON Schema files; the test suite checks them with jsonschema as well.
 """
 
 from __future__ import annotations
@@ -119,8 +119,9 @@ def find_course_root(start: str | os.PathLike[str] | None = None) -> Path:
 # --------------------------------------------------------------------------- YAML and schema
 
 
-# libyaml's C parser, when PyYAML was built with it, reads the course about 10 times faster than
-# the pure-Python one (0.05 s against 0.6 s): most of a lesson's first activity's start-up.
+# libyaml's C parser, when PyYAML was built with it, reads the course much faster than the
+# pure-Python one; the pure-Python parse was most of a lesson's first activity's start-up
+# (benchmarks/README.md).
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
