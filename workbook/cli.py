@@ -251,11 +251,11 @@ def cmd_observe(args: argparse.Namespace) -> int:
     course = _course(args)
     if course is None:
         return 1
+    from .tutor.cohort import learner_names
     from .tutor.observations import (
         ObservationError,
         add_observations,
         check_observation,
-        learner_ids,
         read_import,
         read_observations,
         refuse_repeat,
@@ -263,7 +263,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
     )
 
     course_dir = _course_dir(args)
-    learners, today = learner_ids(course_dir), dt.date.today()
+    learners, today = sorted(learner_names(course_dir)), dt.date.today()
     recorded = read_observations(course_dir)
     try:
         if args.import_file:
