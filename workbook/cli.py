@@ -309,7 +309,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _units(args: argparse.Namespace, course) -> list[str] | None:
+def _units(args: argparse.Namespace) -> list[str] | None:
+    """The units a command names (one, or all), or None after saying what is wrong."""
+    course = _course(args)
+    if course is None:
+        return None
     if args.unit == "all":
         return list(course.assignments)
     if args.unit not in course.assignments:
@@ -321,10 +325,7 @@ def _units(args: argparse.Namespace, course) -> list[str] | None:
 
 def cmd_nbgrader_step(args: argparse.Namespace) -> int:
     """release, collect and feedback for one unit or all, with progress and a summary."""
-    course = _course(args)
-    if course is None:
-        return 1
-    units = _units(args, course)
+    units = _units(args)
     if units is None:
         return 1
     from .tutor.run import nbgrader, run_steps
@@ -431,10 +432,7 @@ def _report_steps(results) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
-    course = _course(args)
-    if course is None:
-        return 1
-    units = _units(args, course)
+    units = _units(args)
     if units is None:
         return 1
     from .tutor.contain import NOT_CONTAINED, containment_problem

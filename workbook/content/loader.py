@@ -380,26 +380,18 @@ def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion],
             raise ContentError(label, f"check ids in {data['unit']} start with {number}.",
                                item, "id")
         _known_criteria(c["criteria"], criteria, label, item)
-        if c["kind"] == "letter":
-            if "options" not in c:
-                raise ContentError(label, "is missing (a letter check needs options)",
-                                   item, "options")
-            if "words" in c:
-                raise ContentError(label, "only word checks have words", item, "words")
-            if c["answer"] not in c["options"]:
-                raise ContentError(
-                    label, f"{c['answer']!r} is not one of the options {', '.join(c['options'])}",
-                    item, "answer")
-        else:
-            if "words" not in c:
-                raise ContentError(label, "is missing (a word check needs words)",
-                                   item, "words")
-            if "options" in c:
-                raise ContentError(label, "only letter checks have options", item, "options")
-            if c["answer"] not in c["words"]:
-                raise ContentError(
-                    label, f"{c['answer']!r} is not one of the words {', '.join(c['words'])}",
-                    item, "answer")
+        # A letter check lists its options, a word check its words: one, never the other.
+        kind, other = ("letter", "word") if c["kind"] == "letter" else ("word", "letter")
+        listed, unlisted = ("options", "words") if kind == "letter" else ("words", "options")
+        if listed not in c:
+            raise ContentError(label, f"is missing (a {kind} check needs {listed})",
+                               item, listed)
+        if unlisted in c:
+            raise ContentError(label, f"only {other} checks have {unlisted}", item, unlisted)
+        if c["answer"] not in c[listed]:
+            raise ContentError(
+                label, f"{c['answer']!r} is not one of the {listed} {', '.join(c[listed])}",
+                item, "answer")
         options = {letter: fill.text(text, item, f"options.{letter}")
                    for letter, text in c.get("options", {}).items()}
         checks.append(KnowledgeCheck(
