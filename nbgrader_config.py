@@ -8,8 +8,6 @@ import importlib.util
 import os
 from pathlib import Path
 
-import yaml
-
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 ROOT = Path(__file__).resolve().parent
@@ -17,11 +15,6 @@ ROOT = Path(__file__).resolve().parent
 # ---------------------------------------------------------------- the course
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = "challenging-customers"
-
-# The units, in order, from course_data/units.yaml (the single place they are listed).
-with open(ROOT / "course_data" / "units.yaml", encoding="utf-8") as _units_file:
-    UNITS = [unit["assignment"] for unit in yaml.safe_load(_units_file)["units"]]
-c.WorkbookCourse.units = UNITS
 
 # Where nbgrader's exchange lives (release, fetch, submit, collect). The default
 # (/srv/nbgrader/exchange) is often not writable; JupyterHub set-ups point this at a shared folder.

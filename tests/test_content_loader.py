@@ -279,6 +279,22 @@ def test_letter_answer_must_be_one_of_the_options(tmp_path):
                  "'E' is not one of the options A, B, C, D")
 
 
+@pytest.mark.parametrize("check, change, field, problem", [
+    ("2.1", lambda c: c.pop("options"), "options", "is missing (a letter check needs options)"),
+    ("2.1", lambda c: c.update(words=["a", "b"]), "words", "only word checks have words"),
+    ("2.2", lambda c: c.pop("words"), "words", "is missing (a word check needs words)"),
+    ("2.2", lambda c: c.update(options={"A": "x", "B": "y"}), "options",
+     "only letter checks have options"),
+    ("2.2", lambda c: c.update(answer="rude"), "answer",
+     "'rude' is not one of the words aggressive, assertive, passive"),
+])
+def test_letter_checks_have_options_and_word_checks_words(tmp_path, check, change, field,
+                                                          problem):
+    root = copy_course(tmp_path)
+    rewrite(root, ASSIGNMENT, lambda d: change(entry(d, "checks", check)))
+    assert_names(load_error(root), ASSIGNMENT, f"'{check}' in checks", field, problem)
+
+
 def test_rubric_points_must_add_up_to_the_reflection_points(tmp_path):
     root = copy_course(tmp_path)
     rewrite(root, ASSIGNMENT, lambda d: entry(d, "reflections", "2.r1").update(points=5))

@@ -71,14 +71,13 @@ def test_nbgrader_extensions_are_enabled_in_jupyterlab():
         assert re.search(rf"nbgrader\.server_extensions\.{name} enabled", server), name
 
 
-def test_nbgrader_config_sets_course_units_timeout_and_safe_feedback(course, monkeypatch):
+def test_nbgrader_config_sets_course_timeout_and_safe_feedback(monkeypatch):
     from traitlets.config.loader import PyFileConfigLoader
 
     monkeypatch.delenv("WORKBOOK_EXCHANGE", raising=False)
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert config.CourseDirectory.course_id == "challenging-customers"
     assert config.CourseDirectory.root == str(ROOT)
-    assert config.WorkbookCourse.units == [u.assignment for u in course.units]
     assert 0 < config.Execute.timeout <= 60
     assert config.Exchange.root == str(ROOT / "exchange")
     assert config.ClearSolutions.code_stub == {"python": ""}

@@ -1,4 +1,5 @@
-"""source/ notebooks are generated from course_data and have the shapes DESIGN.md sets out."""
+"""source/ notebooks are generated from course_data and have the shapes docs/architecture.md
+sets out ("Knowledge-check notebooks")."""
 
 from __future__ import annotations
 

@@ -153,3 +153,30 @@ def test_the_planner_names_a_bad_goal(tmp_path):
     planner.start.value, planner.end.value = dt.date(2026, 12, 5), dt.date(2026, 12, 1)
     planner.add_button.click()
     assert planner.message == "That goal was not added: fill in action for this goal."
+
+
+def test_the_remove_buttons_remove_the_chosen_one_or_say_there_is_none(loaded, tmp_path):
+    scenario, org = loaded
+    form = AnalysisForm(scenario, org, today=TODAY)
+    assert (form.add_button.description, form.remove_choice.description,
+            form.remove_button.tooltip) == ("Add this option", "Option to remove:",
+                                            "Remove the chosen option")
+    form.remove_button.click()
+    assert form.message == "There is no option to remove yet."
+    fill(form, 20)
+    form.remove_choice.value = "Repair"
+    form.remove_button.click()
+    assert [o.name for o in form.analysis.options] == ["Refund now"]
+
+    planner = DevelopmentPlanner(ProgressStore(tmp_path), today=TODAY)
+    assert (planner.add_button.description, planner.remove_choice.description,
+            planner.remove_button.tooltip) == ("Add this goal", "Goal to remove:",
+                                               "Remove the chosen goal")
+    planner.remove_button.click()
+    assert planner.message == "There is no goal to remove yet."
+    for area in ("Stay calm", "Plain words"):
+        planner.add_goal(area, "Practise", "A buddy", "1/12/2026", "22/12/2026", "Fewer calls")
+    planner.remove_choice.value = 2
+    planner.remove_button.click()
+    assert [g.area for g in planner.plan.goals] == ["Stay calm"]
+    assert planner.message == "Removed goal 2."

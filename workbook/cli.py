@@ -251,11 +251,11 @@ def cmd_observe(args: argparse.Namespace) -> int:
     course = _course(args)
     if course is None:
         return 1
+    from .tutor.cohort import learner_names
     from .tutor.observations import (
         ObservationError,
         add_observations,
         check_observation,
-        learner_ids,
         read_import,
         read_observations,
         refuse_repeat,
@@ -263,7 +263,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
     )
 
     course_dir = _course_dir(args)
-    learners, today = learner_ids(course_dir), dt.date.today()
+    learners, today = sorted(learner_names(course_dir)), dt.date.today()
     recorded = read_observations(course_dir)
     try:
         if args.import_file:
@@ -309,7 +309,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _units(args: argparse.Namespace, course) -> list[str] | None:
+def _units(args: argparse.Namespace) -> list[str] | None:
+    """The units a command names (one, or all), or None after saying what is wrong."""
+    course = _course(args)
+    if course is None:
+        return None
     if args.unit == "all":
         return list(course.assignments)
     if args.unit not in course.assignments:
@@ -321,10 +325,7 @@ def _units(args: argparse.Namespace, course) -> list[str] | None:
 
 def cmd_nbgrader_step(args: argparse.Namespace) -> int:
     """release, collect and feedback for one unit or all, with progress and a summary."""
-    course = _course(args)
-    if course is None:
-        return 1
-    units = _units(args, course)
+    units = _units(args)
     if units is None:
         return 1
     from .tutor.run import nbgrader, run_steps
@@ -431,10 +432,7 @@ def _report_steps(results) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
-    course = _course(args)
-    if course is None:
-        return 1
-    units = _units(args, course)
+    units = _units(args)
     if units is None:
         return 1
     from .tutor.contain import NOT_CONTAINED, containment_problem
@@ -920,8 +918,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.jupyter_args = extra
     # jsonschema (which nbformat and nbgrader import) compiles about 40 IRI grammars with lark
-    # when the optional rfc3987_syntax is installed: a second or more of every tutor command's
-    # start (benchmarks/README.md). No schema these commands use has an "iri" format, so they do
+    # when the optional rfc3987_syntax is installed, a large part of every tutor command's start
+    # (benchmarks/README.md). No schema these commands use has an "iri" format, so they do
     # without that one format checker.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # nbgrader runs `alembic` by name when it creates a gradebook: put this environment's

@@ -3,9 +3,9 @@
 Every problem is reported as one :class:`ContentError` naming the file, the item and the field,
 so a tutor who edits a YAML file can find and fix the mistake without reading Python.
 
-Validation uses fastjsonschema (imported in milliseconds) rather than jsonschema, whose import
-takes over a second here and would slow every lesson's first cell. The schemas are plain
-draft-07 JSON Schema files; the test suite checks them with jsonschema as well.
+Validation uses fastjsonschema rather than jsonschema, whose slow import would delay every
+lesson's first cell (the figures are in benchmarks/README.md). The schemas are plain draft-07
+JSON Schema files; the test suite checks them with jsonschema as well.
 """
 
 from __future__ import annotations
@@ -119,8 +119,9 @@ def find_course_root(start: str | os.PathLike[str] | None = None) -> Path:
 # --------------------------------------------------------------------------- YAML and schema
 
 
-# libyaml's C parser, when PyYAML was built with it, reads the course about 10 times faster than
-# the pure-Python one (0.05 s against 0.6 s): most of a lesson's first activity's start-up.
+# libyaml's C parser, when PyYAML was built with it, reads the course much faster than the
+# pure-Python one; the pure-Python parse was most of a lesson's first activity's start-up
+# (benchmarks/README.md).
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -379,26 +380,18 @@ def _build_assignment(data: dict, label: str, criteria: Mapping[str, Criterion],
             raise ContentError(label, f"check ids in {data['unit']} start with {number}.",
                                item, "id")
         _known_criteria(c["criteria"], criteria, label, item)
-        if c["kind"] == "letter":
-            if "options" not in c:
-                raise ContentError(label, "is missing (a letter check needs options)",
-                                   item, "options")
-            if "words" in c:
-                raise ContentError(label, "only word checks have words", item, "words")
-            if c["answer"] not in c["options"]:
-                raise ContentError(
-                    label, f"{c['answer']!r} is not one of the options {', '.join(c['options'])}",
-                    item, "answer")
-        else:
-            if "words" not in c:
-                raise ContentError(label, "is missing (a word check needs words)",
-                                   item, "words")
-            if "options" in c:
-                raise ContentError(label, "only letter checks have options", item, "options")
-            if c["answer"] not in c["words"]:
-                raise ContentError(
-                    label, f"{c['answer']!r} is not one of the words {', '.join(c['words'])}",
-                    item, "answer")
+        # A letter check lists its options, a word check its words: one, never the other.
+        kind, other = ("letter", "word") if c["kind"] == "letter" else ("word", "letter")
+        listed, unlisted = ("options", "words") if kind == "letter" else ("words", "options")
+        if listed not in c:
+            raise ContentError(label, f"is missing (a {kind} check needs {listed})",
+                               item, listed)
+        if unlisted in c:
+            raise ContentError(label, f"only {other} checks have {unlisted}", item, unlisted)
+        if c["answer"] not in c[listed]:
+            raise ContentError(
+                label, f"{c['answer']!r} is not one of the {listed} {', '.join(c[listed])}",
+                item, "answer")
         options = {letter: fill.text(text, item, f"options.{letter}")
                    for letter, text in c.get("options", {}).items()}
         checks.append(KnowledgeCheck(

@@ -17,9 +17,6 @@ CATEGORIES: tuple[str, ...] = ("assertive", "aggressive", "passive")
 CHANNELS: tuple[str, ...] = ("face-to-face", "telephone", "email", "letter", "social-media", "sms")
 """Channels a statement can come through (OCR Unit 7, 2.1)."""
 
-ALL_CHANNELS: tuple[str, ...] = (*CHANNELS, "web-chat")
-"""Every channel an activity can use, including web chat."""
-
 CHANNEL_NAMES: Mapping[str, str] = MappingProxyType({
     "face-to-face": "face to face", "telephone": "phone call", "email": "email",
     "letter": "letter", "social-media": "social media post", "sms": "text message (SMS)",
@@ -38,11 +35,6 @@ class Framework:
     """Full title for tutors' reports."""
     observation_requirements: tuple[ObservationRequirement, ...] = ()
     """What the awarding body says must be observed across the unit, e.g. three customers."""
-
-
-WORKPLACE_EVIDENCE: tuple[str, ...] = ("observation", "observation or witness")
-"""What a criterion needs from the workplace: ``observation`` (an assessor watched the learner
-do it) or ``observation or witness`` (a witness testimony may stand in for it)."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +63,9 @@ class Criterion:
     summary: str
     """One line in plain English."""
     workplace_evidence: str | None = None
-    """One of :data:`WORKPLACE_EVIDENCE` when the awarding body requires workplace evidence of
-    performance as well as knowledge; None when knowledge evidence is enough."""
+    """What the awarding body requires from the workplace as well as knowledge evidence:
+    ``observation`` (an assessor watched the learner do it) or ``observation or witness`` (a
+    witness testimony may stand in for it); None when knowledge evidence is enough."""
 
 
 @dataclass(frozen=True)
@@ -573,14 +566,6 @@ CUSTOMER_TYPES: Mapping[str, str] = MappingProxyType({
     "unreasonable": "unreasonable", "confrontational": "confrontational",
     "frustrated": "frustrated", "special-requirements": "with special requirements",
     "internal": "an internal customer (a colleague)",
-})
-
-CAUSES: Mapping[str, str] = MappingProxyType({
-    "out-of-stock": "out of stock", "faulty-product": "faulty product",
-    "late-or-lost-delivery": "late or lost delivery", "service-complaint": "service complaint",
-    "technical-misunderstanding": "misunderstanding a technical product",
-    "billing-or-refund": "billing or refund", "policy-limit": "asking for more than policy allows",
-    "other": "other",
 })
 
 MOOD_MIN, MOOD_MAX = 0, 10

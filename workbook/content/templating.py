@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from .records import Organisation
 
-LIMIT_KINDS = ("refund", "goodwill", "replacement")
-
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _ROLE = re.compile(r"^role([1-9][0-9]*)(?:\.(refund|goodwill|replacement)(?:([+-])([0-9]+))?)?$")
 _AMOUNT = re.compile(r"^role([1-9][0-9]*)\.(refund|goodwill|replacement)(?:([+-])([0-9]+))?$")

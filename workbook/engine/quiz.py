@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.records import DIFFICULTIES, Question, QuestionBank
+from .results import MarkedItems
 
 DEFAULT_QUIZ_SIZE = 8
 
@@ -69,32 +70,22 @@ class QuestionResult:
     """In the order shown."""
     summary: str
 
+    @property
+    def item_id(self) -> str:
+        return self.question.id
+
 
 @dataclass(frozen=True)
-class QuizResult:
+class QuizResult(MarkedItems):
+    """A marked attempt: its score, total, the questions got wrong and a summary."""
+
     attempt: QuizAttempt
     items: tuple[QuestionResult, ...]
 
-    @property
-    def score(self) -> int:
-        return sum(item.correct for item in self.items)
-
-    @property
-    def total(self) -> int:
-        return len(self.items)
-
-    @property
-    def wrong_ids(self) -> tuple[str, ...]:
-        return tuple(item.question.id for item in self.items if not item.correct)
-
-    @property
-    def summary(self) -> str:
-        if self.score == self.total:
-            return f"You got all {self.total} questions right. Well done!"
-        missed = self.total - self.score
-        noun = "question" if missed == 1 else "questions"
-        return (f"You got {self.score} out of {self.total} right. Read the feedback under each "
-                f"question, then try the {missed} {noun} you missed again.")
+    ALL_RIGHT = "You got all {total} questions right. Well done!"
+    SOME_WRONG = ("You got {score} out of {total} right. Read the feedback under each question, "
+                  "then try the {missed} {noun} you missed again.")
+    NOUNS = ("question", "questions")
 
 
 # --------------------------------------------------------------------------- drawing

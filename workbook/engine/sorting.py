@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..content.records import CATEGORIES, Statement, StatementBank
+from .results import MarkedItems
 
 DEFAULT_ROUND_SIZE = 8
 
@@ -37,32 +38,22 @@ class ItemFeedback:
     message: str
     """What the learner is told: their choice if wrong, the right category and the reason."""
 
+    @property
+    def item_id(self) -> str:
+        return self.statement.id
+
 
 @dataclass(frozen=True)
-class SortResult:
+class SortResult(MarkedItems):
+    """A marked round: its score, total, the lines got wrong and a summary for the learner."""
+
     round: SortRound
     items: tuple[ItemFeedback, ...]
 
-    @property
-    def score(self) -> int:
-        return sum(item.correct for item in self.items)
-
-    @property
-    def total(self) -> int:
-        return len(self.items)
-
-    @property
-    def wrong_ids(self) -> tuple[str, ...]:
-        return tuple(item.statement.id for item in self.items if not item.correct)
-
-    @property
-    def summary(self) -> str:
-        if self.score == self.total:
-            return f"You sorted all {self.total} lines correctly. Well done!"
-        missed = self.total - self.score
-        lines = "line" if missed == 1 else "lines"
-        return (f"You sorted {self.score} out of {self.total} correctly. "
-                f"Read the reasons, then try the {missed} {lines} you missed again.")
+    ALL_RIGHT = "You sorted all {total} lines correctly. Well done!"
+    SOME_WRONG = ("You sorted {score} out of {total} correctly. Read the reasons, then try the "
+                  "{missed} {noun} you missed again.")
+    NOUNS = ("line", "lines")
 
 
 def draw_round(bank: StatementBank, size: int = DEFAULT_ROUND_SIZE,

@@ -17,7 +17,6 @@ from ..content.records import Course
 from .evidence import ItemScore
 from .status import not_graded
 
-ROSTER_COLUMNS = ("id", "first_name", "last_name", "email")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 

@@ -162,11 +162,3 @@ def read_import(path: Path, learners: Collection[str], criteria: Collection[str]
     if not found:
         raise ObservationError(f"{path}: no observations under the header row")
     return found
-
-
-def learner_ids(course_dir: Path) -> list[str]:
-    """Every learner in the course's gradebook."""
-    from .cohort import _STUDENTS, _read_gradebook
-
-    (students,) = _read_gradebook(course_dir, _STUDENTS)
-    return sorted(row[0] for row in students)

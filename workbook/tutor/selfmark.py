@@ -34,8 +34,6 @@ from .marking import written_answer
 from .report import evidence_pack
 from .run import nbgrader
 
-SHOW_ANSWERS = ("self-study", "always", "never")
-
 
 @dataclass(frozen=True)
 class QuestionMark:

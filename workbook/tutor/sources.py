@@ -4,7 +4,7 @@ Questions are data, not hand-edited cells: a tutor edits the YAML and runs
 ``workbook build-sources``; then ``nbgrader generate_assignment`` makes release/. The test suite
 fails when source/ or release/ is out of date.
 
-The cell shapes follow DESIGN.md:
+The cell shapes (docs/architecture.md, "Knowledge-check notebooks"):
 - an answer cell per check, released as ``answer_2_3 = ""`` under a comment saying what to type,
   tagged ``raises-exception`` so a typing slip in it never stops Run All;
 - below it a read-only, ungraded cell with the visible, friendly format check, then the graded

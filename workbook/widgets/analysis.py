@@ -10,6 +10,7 @@ Python twins: :class:`AnalysisForm` ``set_list``, ``add_option``, ``remove_optio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from html import escape
 from typing import Any
@@ -44,6 +45,29 @@ def findings_html(findings: tuple[Finding, ...], done: str) -> str:
 
 def table_html(table) -> str:
     return table.to_html(classes="wb-table", na_rep="–", escape=True, border=0)
+
+
+def form_controls(form: Any, thing: str, add_tooltip: str, remove: Callable[[Any], None],
+                  check: tuple[str, str]
+                  ) -> tuple[widgets.Button, widgets.Dropdown, widgets.Button, widgets.Button]:
+    """The controls the options balance and the development planner share: the "Add this
+    <thing>" button, the list of things to remove with its "Remove it" button, and the check
+    button (``check`` is its label and tooltip). Add calls the form's ``_add_from_controls``,
+    Check its ``check``; Remove with nothing to remove says so through its ``_tell``."""
+    add = widgets.Button(description=f"Add this {thing}", icon="plus", tooltip=add_tooltip)
+    add.on_click(lambda _: form._add_from_controls())
+    choice = widgets.Dropdown(description=f"{thing.capitalize()} to remove:", style=STYLE,
+                              options=[])
+    button = widgets.Button(description="Remove it", icon="trash",
+                            tooltip=f"Remove the chosen {thing}")
+    button.on_click(lambda _: remove(choice.value) if choice.value
+                    else form._tell(f"There is no {thing} to remove yet."))
+    checker = widgets.Button(description=check[0], icon="check", button_style="primary",
+                             tooltip=check[1])
+    checker.on_click(lambda _: form.check())
+    for each in (add, button, checker):
+        each.layout = widgets.Layout(width="auto")
+    return add, choice, button, checker
 
 
 class AnalysisForm(Activity, widgets.VBox):
@@ -86,16 +110,10 @@ class AnalysisForm(Activity, widgets.VBox):
         self.option_scores = {key: widgets.Dropdown(
             description=f"{label}:", options=[("–", None), *[(str(n), n) for n in range(1, 6)]],
             style=STYLE) for key, label in FACTORS.items()}
-        self.add_button = widgets.Button(description="Add this option", icon="plus",
-                                         tooltip="Add the option above to your comparison")
-        self.add_button.on_click(lambda _: self._add_from_controls())
-        self.remove_choice = widgets.Dropdown(description="Option to remove:", style=STYLE,
-                                              options=[])
-        self.remove_button = widgets.Button(description="Remove it", icon="trash",
-                                            tooltip="Remove the chosen option")
-        self.remove_button.on_click(lambda _: self.remove_option(self.remove_choice.value)
-                                    if self.remove_choice.value else self._tell(
-                                        "There is no option to remove yet."))
+        self.add_button, self.remove_choice, self.remove_button, self.check_button = \
+            form_controls(self, "option", "Add the option above to your comparison",
+                          self.remove_option, ("Check my analysis",
+                                               "See what is missing and the options balance"))
         self.recommend_choice = widgets.Dropdown(description="I recommend:", style=STYLE,
                                                  options=[])
         self.justification = widgets.Textarea(
@@ -112,12 +130,6 @@ class AnalysisForm(Activity, widgets.VBox):
                                        layout=WIDE, style=STYLE, continuous_update=False)
         for control in (self.follow_what, self.follow_who, self.follow_when, self.follow_how):
             control.observe(self._on_follow_up, names="value")
-        self.check_button = widgets.Button(description="Check my analysis", icon="check",
-                                           button_style="primary",
-                                           tooltip="See what is missing and the options balance")
-        self.check_button.on_click(lambda _: self.check())
-        for button in (self.add_button, self.remove_button, self.check_button):
-            button.layout = widgets.Layout(width="auto")
         self._table = widgets.HTML()
         self._findings = widgets.HTML()
         self._status = live_status()
@@ -335,22 +347,9 @@ class DevelopmentPlanner(Activity, widgets.VBox):
         self.end = widgets.DatePicker(description="Finish by:", style=STYLE)
         self.evidence = widgets.Text(description="How I will know I have improved:",
                                      layout=WIDE, style=STYLE, continuous_update=False)
-        self.add_button = widgets.Button(description="Add this goal", icon="plus",
-                                         tooltip="Add the goal above to your schedule")
-        self.add_button.on_click(lambda _: self._add_from_controls())
-        self.remove_choice = widgets.Dropdown(description="Goal to remove:", style=STYLE,
-                                              options=[])
-        self.remove_button = widgets.Button(description="Remove it", icon="trash",
-                                            tooltip="Remove the chosen goal")
-        self.remove_button.on_click(lambda _: self.remove_goal(self.remove_choice.value)
-                                    if self.remove_choice.value else self._tell(
-                                        "There is no goal to remove yet."))
-        self.check_button = widgets.Button(description="Check my plan", icon="check",
-                                           button_style="primary",
-                                           tooltip="See what is missing from your plan")
-        self.check_button.on_click(lambda _: self.check())
-        for button in (self.add_button, self.remove_button, self.check_button):
-            button.layout = widgets.Layout(width="auto")
+        self.add_button, self.remove_choice, self.remove_button, self.check_button = \
+            form_controls(self, "goal", "Add the goal above to your schedule", self.remove_goal,
+                          ("Check my plan", "See what is missing from your plan"))
         self._table = widgets.HTML()
         self._status = live_status()
         self._findings = widgets.HTML()

@@ -105,8 +105,9 @@ def result_html(item: QuestionResult) -> str:
 class QuestionSlot:
     """The widgets for one place in the quiz (question 1, question 2, ...): the question, its
     controls and its feedback. Made once and set up afresh for each quiz, because building some
-    90 widgets for every new quiz or retry took 20 ms or more. Controls are made the first time
-    a question needs them; ``on_change`` is called when the learner changes one."""
+    90 widgets for every new quiz or retry made each click slow (benchmarks/README.md). Controls
+    are made the first time a question needs them; ``on_change`` is called when the learner
+    changes one."""
 
     def __init__(self, number: int, on_change: Callable[[Any], None]):
         self.number = number

@@ -41,7 +41,7 @@ SAVE_VERSION = 1
 class LineSlot:
     """The widgets for one place in the round (line 1, line 2, ...): the line, its radio
     buttons and its feedback. Made once and set up afresh for each round, because building
-    them for every new round or retry took 15 ms or more."""
+    them for every new round or retry made each click slow (benchmarks/README.md)."""
 
     def __init__(self, number: int, on_change: Callable[[Any], None]):
         self.text = widgets.HTML()
