@@ -172,11 +172,11 @@ def test_history_adds_up_first_tries_and_questions_mastered():
     attempt = draw_attempt(BANK, 10, seed=2)
     responses = answer(attempt, set(attempt.question_ids[:5]))
     first = mark_attempt(attempt, responses, BANK)
-    entry = history_entry(first, responses, "2026-11-24T10:00:00")
+    entry = history_entry(first, "2026-11-24T10:00:00")
     assert entry["score"] == 5 and entry["attempt"] == 1 and len(entry["right"]) == 5
     retry = retry_attempt(first)
     second = mark_attempt(retry, answer(retry, set(retry.question_ids)), BANK)
-    later = history_entry(second, {}, "2026-11-24T10:05:00")
+    later = history_entry(second, "2026-11-24T10:05:00")
     progress = summarise_history([entry, later], BANK)
     assert (progress.quizzes, progress.best, progress.mastered) == (1, 0.5, 10)
     assert progress.summary == (

@@ -120,7 +120,7 @@ def test_all_right_scores_the_total_and_says_so(bank, small_round):
     assert [item.correct for item in result.items] == [True, True, True]
     assert result.items[0].message == (
         "You chose assertive, and this line is assertive. Reason for s1.")
-    assert result.round is small_round
+    assert result.attempt is small_round
 
 
 def test_wrong_choices_are_listed_in_round_order(bank):
