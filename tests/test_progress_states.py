@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from tests.conftest import ROOT
@@ -129,7 +130,12 @@ def test_every_kind_has_a_schema_with_a_version_and_every_activity_is_tried():
 
 @pytest.mark.parametrize("path", old_states(), ids=lambda p: p.name)
 def test_progress_saved_at_4b9282a_follows_todays_schema(path):
-    check_state(ACTIVITIES[activity_of(path)][0], json.loads(path.read_text(encoding="utf-8")))
+    """And jsonschema, the reference validator, agrees with fastjsonschema."""
+    kind = ACTIVITIES[activity_of(path)][0]
+    state = json.loads(path.read_text(encoding="utf-8"))
+    check_state(kind, state)
+    jsonschema.Draft7Validator.check_schema(schema(kind))
+    jsonschema.validate(state, schema(kind), cls=jsonschema.Draft7Validator)
 
 
 def test_a_state_that_breaks_its_schema_says_where():
