@@ -8,9 +8,9 @@ kept cheap: compact JSON, and nothing written when nothing changed (see
 
 Each kind of activity's saved state has one JSON Schema, ``workbook/schemas/progress/<kind>.json``,
 which also holds its version number. An activity names its kind when it loads and saves: a saved
-state that does not follow its schema (wrong types, missing fields, another version, a number
-that is not finite or not whole) is set aside like an unreadable file, the learner is told in
-plain words, and the activity starts fresh.
+state that does not follow its schema (wrong types, missing fields, another version) or holds a
+number that is not finite or not whole is set aside like an unreadable file, the learner is told
+in plain words, and the activity starts fresh.
 """
 
 from __future__ import annotations
@@ -70,38 +70,23 @@ def version(kind: str) -> int:
 
 
 def check_state(kind: str, data: Any) -> None:
-    """``ProgressError`` unless ``data`` follows the schema of ``kind``.
-
-    Beyond the schema, every number must be a whole number: no saved state holds a fraction,
-    and JSON Schema counts ``3.0`` as a whole number.
-    """
+    """``ProgressError`` unless ``data`` follows the schema of ``kind``, naming the first place
+    that does not."""
     try:
         _validator(kind)(data)
     except fastjsonschema.JsonSchemaValueException as error:
         where = error.name.removeprefix("data").lstrip(".") or "the whole file"
         raise ProgressError(f"{kind} progress: {where} {error.message.split(' ', 1)[-1]}") from None
-    fraction = _first_fraction(data)
-    if fraction is not None:
-        raise ProgressError(f"{kind} progress: {fraction} must be a whole number")
 
 
-def _first_fraction(data: Any) -> str | None:
-    """Where the first number that is not a whole number is (e.g. ``history[2].score``), or
-    None when there is none."""
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        node, at = stack.pop()
-        if isinstance(node, float):
-            return at or "the whole file"
-        if isinstance(node, dict):
-            stack += [(value, f"{at}.{key}" if at else str(key)) for key, value in node.items()]
-        elif isinstance(node, list):
-            stack += [(value, f"{at}[{n}]") for n, value in enumerate(node)]
-    return None
+def _no_fractions(text: str) -> Any:
+    """No saved state holds a fraction, and JSON Schema counts ``3.0`` as a whole number: a
+    file with one is refused as it is read."""
+    raise ProgressError(f"{text} is not a whole number")
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+def _no_constants(text: str) -> Any:
+    raise ProgressError(f"{text} is not a number JSON allows")
 
 
 def learner_id() -> str:
@@ -161,19 +146,21 @@ class ProgressStore:
         name beside it, never deleted, and :attr:`notices` says so in plain words.
         """
         path = self.path(activity)
+        if kind is not None:
+            schema(kind)  # an unknown kind is a mistake in the code, not in the file
         try:
-            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constants)
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constants,
+                              parse_float=_no_fractions)
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
+            if kind is not None:
+                check_state(kind, data)
         except FileNotFoundError:
             return {}
+        except ProgressError:  # NaN, a fraction, or not as the kind's schema says
+            return self._set_aside(path, NOT_VALID)
         except (ValueError, RecursionError):  # not JSON, not an object, not UTF-8, too deep
             return self._set_aside(path, UNREADABLE)
-        if kind is not None:
-            try:
-                check_state(kind, data)
-            except ProgressError:
-                return self._set_aside(path, NOT_VALID)
         return data
 
     def _set_aside(self, path: Path, note: str) -> dict[str, Any]:
