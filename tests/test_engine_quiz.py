@@ -9,6 +9,7 @@ import pytest
 from tests.quiz_fixtures import right_answer, small_bank, wrong_answer
 from workbook.engine.quiz import (
     QuizAttempt,
+    attempt_state,
     draw_attempt,
     history_entry,
     is_answered,
@@ -19,6 +20,7 @@ from workbook.engine.quiz import (
     read_response,
     response_from_json,
     retry_attempt,
+    saved_attempt,
     summarise_history,
 )
 
@@ -172,14 +174,29 @@ def test_history_adds_up_first_tries_and_questions_mastered():
     attempt = draw_attempt(BANK, 10, seed=2)
     responses = answer(attempt, set(attempt.question_ids[:5]))
     first = mark_attempt(attempt, responses, BANK)
-    entry = history_entry(first, responses, "2026-11-24T10:00:00")
+    entry = history_entry(first, "2026-11-24T10:00:00")
     assert entry["score"] == 5 and entry["attempt"] == 1 and len(entry["right"]) == 5
     retry = retry_attempt(first)
     second = mark_attempt(retry, answer(retry, set(retry.question_ids)), BANK)
-    later = history_entry(second, {}, "2026-11-24T10:05:00")
+    later = history_entry(second, "2026-11-24T10:05:00")
     progress = summarise_history([entry, later], BANK)
     assert (progress.quizzes, progress.best, progress.mastered) == (1, 0.5, 10)
     assert progress.summary == (
         "Quizzes checked so far: 1. Best first-try score: 50%. Questions you have got right "
         "at least once: 10 of 10. Your progress is saved.")
     assert summarise_history([], BANK).summary == ""
+
+
+def test_an_attempt_saved_is_read_back_unless_its_questions_changed():
+    attempt = draw_attempt(BANK, 10, seed=4)
+    state = attempt_state(attempt)
+    assert saved_attempt(state, BANK) == attempt
+    first = attempt.question_ids[0]
+    gone = {**state, "question_ids": [*state["question_ids"][:-1], "q-gone"]}
+    assert saved_attempt(gone, BANK) is None
+    repeated = {**state, "question_ids": [first, first]}
+    assert saved_attempt(repeated, BANK) is None
+    reordered = {**state, "orders": {**state["orders"], first: [0, 0]}}
+    assert saved_attempt(reordered, BANK) is None
+    missing = {**state, "orders": {k: v for k, v in state["orders"].items() if k != first}}
+    assert saved_attempt(missing, BANK) is None

@@ -8,7 +8,16 @@ import pytest
 
 from workbook.content import CATEGORIES
 from workbook.content.records import Statement, StatementBank
-from workbook.engine.sorting import SortRound, draw_round, mark_sort, retry_round
+from workbook.engine.sorting import (
+    SortRound,
+    draw_round,
+    history_entry,
+    mark_sort,
+    retry_round,
+    round_state,
+    saved_round,
+    summarise_history,
+)
 
 
 def make(ident: str, category: str, *, passive_aggressive: bool = False,
@@ -120,7 +129,7 @@ def test_all_right_scores_the_total_and_says_so(bank, small_round):
     assert [item.correct for item in result.items] == [True, True, True]
     assert result.items[0].message == (
         "You chose assertive, and this line is assertive. Reason for s1.")
-    assert result.round is small_round
+    assert result.attempt is small_round
 
 
 def test_wrong_choices_are_listed_in_round_order(bank):
@@ -192,3 +201,31 @@ def test_retry_round_is_none_when_all_are_right(bank, small_round):
     result = mark_sort(small_round,
                        {"s1": "assertive", "g1": "aggressive", "p1": "passive"}, bank)
     assert retry_round(result) is None
+
+
+# --------------------------------------------------------------------------- saved progress
+
+
+def test_a_round_saved_is_read_back_unless_its_lines_left_the_bank(bank, small_round):
+    state = round_state(small_round)
+    assert state == {"item_ids": ["s1", "g1", "p1"], "seed": 7, "attempt": 1}
+    assert saved_round(state, bank) == small_round
+    assert saved_round({**state, "item_ids": ["s1", "gone"]}, bank) is None
+    assert saved_round({**state, "item_ids": ["s1", "s1"]}, bank) is None
+    assert saved_round({**state, "item_ids": ["s1", "s-worked"]}, bank) is None
+
+
+def test_history_adds_up_rounds_and_the_best_first_try(bank, small_round):
+    first = mark_sort(small_round, {"s1": "assertive", "g1": "passive", "p1": "passive"}, bank)
+    entry = history_entry(first, "2026-12-01T10:00:00")
+    assert entry == {"item_ids": ["s1", "g1", "p1"], "seed": 7, "attempt": 1,
+                     "answers": {"s1": "assertive", "g1": "passive", "p1": "passive"},
+                     "score": 2, "total": 3, "checked_at": "2026-12-01T10:00:00"}
+    again = retry_round(first)
+    later = history_entry(mark_sort(again, {"g1": "aggressive"}, bank))
+    assert later["attempt"] == 2 and later["score"] == later["total"] == 1
+    progress = summarise_history([entry, later])
+    assert (progress.rounds, progress.best) == (1, 2 / 3)
+    assert progress.summary == ("Rounds checked so far: 1. Best first-try score: 67%. "
+                                "Your progress is saved.")
+    assert summarise_history([later]).summary == ""

@@ -202,3 +202,59 @@ def test_in_the_browser_edition_progress_goes_under_drive_with_no_setting(monkey
     monkeypatch.setenv("WORKBOOK_LEARNER", "Ann")
     monkeypatch.setattr("sys.platform", "emscripten")
     assert progress_dir() == Path("/drive/my_progress/Ann")
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+REFLECTION = {"version": 1, "text": "I listened first.", "saved_at": "2026-12-01T10:00:00"}
+
+
+def test_save_with_a_kind_writes_its_version_and_load_checks_it(store):
+    store.save("unit3-reflection", {"text": "I listened first.",
+                                    "saved_at": "2026-12-01T10:00:00"}, kind="reflection")
+    assert json.loads((store.directory / "unit3-reflection.json").read_text()) == REFLECTION
+    assert store.load("unit3-reflection", "reflection") == REFLECTION
+    assert store.notices == []
+
+
+@pytest.mark.parametrize("content", [
+    {**REFLECTION, "version": 2}, {**REFLECTION, "text": 7}, {"version": 1},
+    {**REFLECTION, "text": ["I", "listened"]}], ids=["version", "type", "missing", "list"])
+def test_a_state_that_does_not_follow_its_schema_is_kept_aside_with_its_own_note(store, content):
+    store.directory.mkdir(parents=True)
+    text = json.dumps(content)
+    (store.directory / "unit3-reflection.json").write_text(text, encoding="utf-8")
+    assert store.load("unit3-reflection", "reflection") == {}
+    kept = unreadable_files(store, "unit3-reflection")
+    assert [p.read_text(encoding="utf-8") for p in kept] == [text]
+    assert store.notices == [
+        f"Your saved progress for this activity was not in the form this workbook saves, so it "
+        f"was kept as {kept[0].name} and a fresh start was made. Tell your tutor if you need "
+        f"it back."]
+
+
+@pytest.mark.parametrize("text", ['{"version": 1, "text": "", "n": NaN}',
+                                  '{"version": 1, "text": "", "n": -Infinity}',
+                                  '{"version": 1.0, "text": ""}',
+                                  '{"version": 1, "text": "", "n": 2.5}'])
+def test_a_number_that_is_not_finite_or_not_whole_is_kept_aside(store, text):
+    """JSON Schema counts 1.0 as the whole number 1; no activity saves a fraction."""
+    store.directory.mkdir(parents=True)
+    (store.directory / "unit3-reflection.json").write_text(text, encoding="utf-8")
+    assert store.load("unit3-reflection") == {}
+    assert [p.read_text() for p in unreadable_files(store, "unit3-reflection")] == [text]
+    assert "not in the form this workbook saves" in store.notices[0]
+
+
+def test_a_file_nested_too_deep_to_read_is_kept_aside(store):
+    store.directory.mkdir(parents=True)
+    (store.directory / "unit3-reflection.json").write_text("[" * 100_000, encoding="utf-8")
+    assert store.load("unit3-reflection", "reflection") == {}
+    assert len(unreadable_files(store, "unit3-reflection")) == 1
+    assert "could not be read" in store.notices[0]
+
+
+def test_an_unknown_kind_is_refused(store):
+    with pytest.raises(ValueError, match="no progress schema 'sorted'"):
+        store.load("unit2-sorting", "sorted")

@@ -5,6 +5,12 @@ source/ or release/, and a re-released lesson never overwrites it). Writes are a
 that cannot be read is set aside, never deleted. Activities save on every click, so saving is
 kept cheap: compact JSON, and nothing written when nothing changed (see
 :meth:`ProgressStore.save`).
+
+Each kind of activity's saved state has one JSON Schema, ``workbook/schemas/progress/<kind>.json``,
+which also holds its version number. An activity names its kind when it loads and saves: a saved
+state that does not follow its schema (wrong types, missing fields, another version) or holds a
+number that is not finite or not whole is set aside like an unreadable file, the learner is told
+in plain words, and the activity starts fresh.
 """
 
 from __future__ import annotations
@@ -16,13 +22,71 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+import fastjsonschema
 
 APP_FOLDER = "challenging-customers-workbook"
 BROWSER_FOLDER = "/drive/my_progress"
 """Where progress goes in the zero-install edition (Pyodide in a browser): JupyterLite keeps
 files under /drive in the browser's storage across reloads; its home folder is lost."""
+
+
+KINDS = ("analysis", "development", "quiz", "reflection", "rewrite", "scenario", "sorting")
+"""The kinds of saved state, one schema each in ``workbook/schemas/progress/``."""
+
+UNREADABLE = ("Your saved progress for this activity could not be read, so it was kept as {kept} "
+              "and a fresh start was made. Tell your tutor if you need it back.")
+NOT_VALID = ("Your saved progress for this activity was not in the form this workbook saves, "
+             "so it was kept as {kept} and a fresh start was made. Tell your tutor if you need "
+             "it back.")
+
+
+class ProgressError(ValueError):
+    """Saved progress that does not follow its kind's schema; the message says where."""
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one kind of saved state (see :data:`KINDS`)."""
+    if kind not in KINDS:
+        raise ValueError(f"no progress schema {kind!r} (kinds: {', '.join(KINDS)})")
+    text = (files("workbook") / "schemas" / "progress" / f"{kind}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(kind: str) -> Callable[[Any], Any]:
+    return fastjsonschema.compile(schema(kind))
+
+
+def version(kind: str) -> int:
+    """The version number this kind's saved state is written with (its schema's ``const``)."""
+    return schema(kind)["properties"]["version"]["const"]
+
+
+def check_state(kind: str, data: Any) -> None:
+    """``ProgressError`` unless ``data`` follows the schema of ``kind``, naming the first place
+    that does not."""
+    try:
+        _validator(kind)(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        where = error.name.removeprefix("data").lstrip(".") or "the whole file"
+        raise ProgressError(f"{kind} progress: {where} {error.message.split(' ', 1)[-1]}") from None
+
+
+def _no_fractions(text: str) -> Any:
+    """No saved state holds a fraction, and JSON Schema counts ``3.0`` as a whole number: a
+    file with one is refused as it is read."""
+    raise ProgressError(f"{text} is not a whole number")
+
+
+def _no_constants(text: str) -> Any:
+    raise ProgressError(f"{text} is not a number JSON allows")
 
 
 def learner_id() -> str:
@@ -74,23 +138,36 @@ class ProgressStore:
             raise ValueError(f"activity names are lower-case words and hyphens, not {activity!r}")
         return self.directory / f"{activity}.json"
 
-    def load(self, activity: str) -> dict[str, Any]:
-        """The saved progress, or an empty dict when there is none yet."""
+    def load(self, activity: str, kind: str | None = None) -> dict[str, Any]:
+        """The saved progress, or an empty dict when there is none yet (a fresh start).
+
+        With ``kind`` (see :data:`KINDS`), the saved state must also follow that kind's schema.
+        A file that cannot be read, or does not follow the schema, is set aside under a new
+        name beside it, never deleted, and :attr:`notices` says so in plain words.
+        """
         path = self.path(activity)
+        if kind is not None:
+            schema(kind)  # an unknown kind is a mistake in the code, not in the file
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constants,
+                              parse_float=_no_fractions)
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
-            return data
+            if kind is not None:
+                check_state(kind, data)
         except FileNotFoundError:
             return {}
-        except ValueError:  # not JSON, not an object, or not UTF-8 (UnicodeDecodeError)
-            kept = self._aside_name(path)
-            os.replace(path, kept)
-            self.notices.append(
-                f"Your saved progress for this activity could not be read, so it was kept as "
-                f"{kept.name} and a fresh start was made. Tell your tutor if you need it back.")
-            return {}
+        except ProgressError:  # NaN, a fraction, or not as the kind's schema says
+            return self._set_aside(path, NOT_VALID)
+        except (ValueError, RecursionError):  # not JSON, not an object, not UTF-8, too deep
+            return self._set_aside(path, UNREADABLE)
+        return data
+
+    def _set_aside(self, path: Path, note: str) -> dict[str, Any]:
+        kept = self._aside_name(path)
+        os.replace(path, kept)
+        self.notices.append(note.format(kept=kept.name))
+        return {}
 
     @staticmethod
     def _aside_name(path: Path) -> Path:
@@ -103,8 +180,12 @@ class ProgressStore:
             kept = path.with_name(f"{path.stem}.unreadable-{stamp}-{number}.json")
         return kept
 
-    def save(self, activity: str, data: dict[str, Any]) -> Path:
+    def save(self, activity: str, data: dict[str, Any], kind: str | None = None) -> Path:
         """Write atomically: a crash mid-write leaves the previous file whole.
+
+        With ``kind``, the data is written with that kind's version number, and must follow its
+        schema (``ProgressError`` otherwise, and nothing is written), so what is saved always
+        loads again.
 
         The JSON goes to a temporary file, forced to disk (``fsync``), that then replaces the
         saved one, so the file on disk is always a whole save, even after a power cut. Nothing
@@ -112,7 +193,10 @@ class ProgressStore:
         since.
         """
         path = self.path(activity)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if kind is not None:
+            data = {"version": version(kind), **data}
+            check_state(kind, data)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         written = self._written.get(path)
         if written and written[0] == text and written[1] and _stamp(path) == written[1]:
             return path

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import random
 import string
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..content.records import DIFFICULTIES, Question, QuestionBank
-from .results import MarkedItems
+from .attempts import Result, best_first_try, first_tries
 
 DEFAULT_QUIZ_SIZE = 8
 
@@ -71,21 +72,8 @@ class QuestionResult:
     summary: str
 
     @property
-    def item_id(self) -> str:
+    def id(self) -> str:
         return self.question.id
-
-
-@dataclass(frozen=True)
-class QuizResult(MarkedItems):
-    """A marked attempt: its score, total, the questions got wrong and a summary."""
-
-    attempt: QuizAttempt
-    items: tuple[QuestionResult, ...]
-
-    ALL_RIGHT = "You got all {total} questions right. Well done!"
-    SOME_WRONG = ("You got {score} out of {total} right. Read the feedback under each question, "
-                  "then try the {missed} {noun} you missed again.")
-    NOUNS = ("question", "questions")
 
 
 # --------------------------------------------------------------------------- drawing
@@ -145,7 +133,7 @@ def draw_attempt(bank: QuestionBank, size: int = DEFAULT_QUIZ_SIZE, topic: str |
     return QuizAttempt(bank.unit, tuple(q.id for q in chosen), orders, seed)
 
 
-def retry_attempt(result: QuizResult) -> QuizAttempt | None:
+def retry_attempt(result: Result) -> QuizAttempt | None:
     """An attempt of just the questions got wrong, options shuffled afresh; None if none."""
     if not result.wrong_ids:
         return None
@@ -317,30 +305,63 @@ def _and(items: Sequence[str]) -> str:
 
 
 def mark_attempt(attempt: QuizAttempt, responses: Mapping[str, Response | None],
-                 bank: QuestionBank) -> QuizResult:
+                 bank: QuestionBank) -> Result:
     """Mark every question in the attempt (question id to response; missing means blank)."""
     for question_id in responses:
         if question_id not in attempt.question_ids:
             raise ValueError(f"{question_id!r} is not in this quiz")
     items = tuple(mark_question(bank.by_id(qid), attempt.orders[qid], responses.get(qid))
                   for qid in attempt.question_ids)
-    return QuizResult(attempt, items)
+    return Result(attempt, items, "question")
 
 
 # --------------------------------------------------------------------------- history
 
 
-def history_entry(result: QuizResult, responses: Mapping[str, Response | None],
-                  checked_at: str) -> dict[str, Any]:
+def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
+    """An attempt as saved (``attempt`` in workbook/schemas/progress/quiz.json)."""
+    return {"question_ids": list(attempt.question_ids),
+            "orders": {k: list(v) for k, v in attempt.orders.items()},
+            "seed": attempt.seed, "attempt": attempt.attempt}
+
+
+def saved_attempt(state: Mapping[str, Any], bank: QuestionBank) -> QuizAttempt | None:
+    """The attempt a saved state (already checked against the schema) holds, or None when its
+    questions are no longer all in the bank or their parts have changed (the course has changed
+    since it was saved)."""
+    ids = tuple(state["question_ids"])
+    known = {q.id: q for q in bank.questions}
+    if len(set(ids)) != len(ids):
+        return None
+    orders: dict[str, tuple[int, ...]] = {}
+    for qid in ids:
+        question = known.get(qid)
+        order = state["orders"].get(qid)
+        if question is None or order is None:
+            return None
+        size = len(question.pairs) if question.type == "match" else len(question.options)
+        if sorted(order) != list(range(size)):
+            return None
+        orders[qid] = tuple(order)
+    return QuizAttempt(bank.unit, ids, orders, state["seed"], state["attempt"])
+
+
+def responses_state(responses: Mapping[str, Response | None]) -> dict[str, Any]:
+    """Answers as saved: question id to a position or a list of positions; blanks left out."""
+    return {k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in responses.items() if v is not None}
+
+
+def history_entry(result: Result, checked_at: str | None = None) -> dict[str, Any]:
     """One checked attempt as saved in the learner's progress file."""
     attempt = result.attempt
     return {
         "question_ids": list(attempt.question_ids), "seed": attempt.seed,
         "attempt": attempt.attempt,
-        "responses": {k: (list(v) if isinstance(v, tuple) else v)
-                      for k, v in responses.items() if v is not None},
-        "right": [item.question.id for item in result.items if item.correct],
-        "score": result.score, "total": result.total, "checked_at": checked_at,
+        "responses": responses_state({item.id: item.response for item in result.items}),
+        "right": [item.id for item in result.items if item.correct],
+        "score": result.score, "total": result.total,
+        "checked_at": checked_at or time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
 
 
@@ -366,8 +387,8 @@ class QuizProgress:
 
 
 def summarise_history(history: Iterable[Mapping[str, Any]], bank: QuestionBank) -> QuizProgress:
-    firsts = [h for h in history if h.get("attempt") == 1 and h.get("total")]
+    history = list(history)
     known = {q.id for q in bank.questions}
     mastered = {qid for h in history for qid in h.get("right", ()) if qid in known}
-    best = max((h["score"] / h["total"] for h in firsts), default=None)
-    return QuizProgress(len(firsts), best, len(mastered), len(bank.questions))
+    return QuizProgress(len(first_tries(history)), best_first_try(history), len(mastered),
+                        len(bank.questions))

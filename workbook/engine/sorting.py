@@ -7,11 +7,13 @@ view over these.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..content.records import CATEGORIES, Statement, StatementBank
-from .results import MarkedItems
+from .attempts import Result, best_first_try, first_tries
 
 DEFAULT_ROUND_SIZE = 8
 
@@ -39,21 +41,8 @@ class ItemFeedback:
     """What the learner is told: their choice if wrong, the right category and the reason."""
 
     @property
-    def item_id(self) -> str:
+    def id(self) -> str:
         return self.statement.id
-
-
-@dataclass(frozen=True)
-class SortResult(MarkedItems):
-    """A marked round: its score, total, the lines got wrong and a summary for the learner."""
-
-    round: SortRound
-    items: tuple[ItemFeedback, ...]
-
-    ALL_RIGHT = "You sorted all {total} lines correctly. Well done!"
-    SOME_WRONG = ("You sorted {score} out of {total} correctly. Read the reasons, then try the "
-                  "{missed} {noun} you missed again.")
-    NOUNS = ("line", "lines")
 
 
 def draw_round(bank: StatementBank, size: int = DEFAULT_ROUND_SIZE,
@@ -103,7 +92,7 @@ def _message(statement: Statement, chosen: str | None, correct: bool) -> str:
 
 
 def mark_sort(sort_round: SortRound, answers: Mapping[str, str | None],
-              bank: StatementBank) -> SortResult:
+              bank: StatementBank) -> Result:
     """Mark the learner's choices (statement id to category; missing or None means blank)."""
     for statement_id, category in answers.items():
         if statement_id not in sort_round.item_ids:
@@ -115,12 +104,63 @@ def mark_sort(sort_round: SortRound, answers: Mapping[str, str | None],
         chosen = answers.get(statement_id)
         correct = chosen == statement.category
         items.append(ItemFeedback(statement, chosen, correct, _message(statement, chosen, correct)))
-    return SortResult(sort_round, tuple(items))
+    return Result(sort_round, tuple(items), "line")
 
 
-def retry_round(result: SortResult) -> SortRound | None:
+def retry_round(result: Result) -> SortRound | None:
     """A round of just the lines got wrong, or None when there are none."""
     if not result.wrong_ids:
         return None
-    previous = result.round
+    previous = result.attempt
     return SortRound(previous.unit, result.wrong_ids, previous.seed, previous.attempt + 1)
+
+
+# --------------------------------------------------------------------------- saved progress
+
+
+def round_state(sort_round: SortRound) -> dict[str, Any]:
+    """A round as saved (``round`` in workbook/schemas/progress/sorting.json)."""
+    return {"item_ids": list(sort_round.item_ids), "seed": sort_round.seed,
+            "attempt": sort_round.attempt}
+
+
+def saved_round(state: Mapping[str, Any], bank: StatementBank) -> SortRound | None:
+    """The round a saved state (already checked against the schema) holds, or None when its
+    lines are no longer all in the bank (the course has changed since it was saved)."""
+    ids = tuple(state["item_ids"])
+    known = {s.id for s in bank.sortable}
+    if len(set(ids)) != len(ids) or not all(i in known for i in ids):
+        return None
+    return SortRound(bank.unit, ids, state["seed"], state["attempt"])
+
+
+def history_entry(result: Result, checked_at: str | None = None) -> dict[str, Any]:
+    """One checked round as saved in the learner's progress (``history`` in the schema)."""
+    sort_round = result.attempt
+    return {"item_ids": list(sort_round.item_ids), "seed": sort_round.seed,
+            "attempt": sort_round.attempt,
+            "answers": {item.id: item.chosen for item in result.items},
+            "score": result.score, "total": result.total,
+            "checked_at": checked_at or time.strftime("%Y-%m-%dT%H:%M:%S")}
+
+
+@dataclass(frozen=True)
+class SortProgress:
+    """What a learner's sorting history adds up to."""
+
+    rounds: int
+    """Fresh rounds checked (retries not counted)."""
+    best: float | None
+    """Best first-try score as a fraction, or None before the first check."""
+
+    @property
+    def summary(self) -> str:
+        if not self.rounds:
+            return ""
+        return (f"Rounds checked so far: {self.rounds}. Best first-try score: "
+                f"{round(self.best * 100)}%. Your progress is saved.")
+
+
+def summarise_history(history: Iterable[Mapping[str, Any]]) -> SortProgress:
+    history = list(history)
+    return SortProgress(len(first_tries(history)), best_first_try(history))

@@ -23,9 +23,8 @@ from ..engine import analysis as engine
 from ..engine import development as plans
 from ..engine.analysis import ACTIONS, FACTORS, Analysis, Finding, FollowUp, OptionPlan
 from ..progress import ProgressStore
-from .common import Activity, Chart, live_status, status_html, styled
+from .common import Activity, Chart, live_status, styled
 
-SAVE_VERSION = 1
 LISTS = {"causes": "What caused the problem? (one per line)",
          "indicators": "Signs you noticed in words, tone, body language or writing (one per line)",
          "information": "What you need to find out, and how (one per line)",
@@ -53,7 +52,7 @@ def form_controls(form: Any, thing: str, add_tooltip: str, remove: Callable[[Any
     """The controls the options balance and the development planner share: the "Add this
     <thing>" button, the list of things to remove with its "Remove it" button, and the check
     button (``check`` is its label and tooltip). Add calls the form's ``_add_from_controls``,
-    Check its ``check``; Remove with nothing to remove says so through its ``_tell``."""
+    Check its ``check``; Remove with nothing to remove says so through its ``_say``."""
     add = widgets.Button(description=f"Add this {thing}", icon="plus", tooltip=add_tooltip)
     add.on_click(lambda _: form._add_from_controls())
     choice = widgets.Dropdown(description=f"{thing.capitalize()} to remove:", style=STYLE,
@@ -61,7 +60,7 @@ def form_controls(form: Any, thing: str, add_tooltip: str, remove: Callable[[Any
     button = widgets.Button(description="Remove it", icon="trash",
                             tooltip=f"Remove the chosen {thing}")
     button.on_click(lambda _: remove(choice.value) if choice.value
-                    else form._tell(f"There is no {thing} to remove yet."))
+                    else form._say(f"There is no {thing} to remove yet."))
     checker = widgets.Button(description=check[0], icon="check", button_style="primary",
                              tooltip=check[1])
     checker.on_click(lambda _: form.check())
@@ -75,6 +74,7 @@ class AnalysisForm(Activity, widgets.VBox):
 
     complete = Bool(False, help="True when the last check found nothing missing.")
     message = Unicode("", help="What the learner was last told.")
+    kind = "analysis"
 
     def __init__(self, scenario: Scenario, organisation: Organisation,
                  store: ProgressStore | None = None, today: dt.date | None = None,
@@ -149,9 +149,10 @@ class AnalysisForm(Activity, widgets.VBox):
             section("3. Your recommendation"), self.recommend_choice, self.justification,
             section("4. Follow-up"), self.follow_what, self.follow_who, self.follow_when,
             self.follow_how, self.check_button, self._status, self._findings, self.chart)
-        self._restore(self.store.load(self.activity) if self.store else {})
+        self._restore(self._load_progress())
         self._refresh_options()
-        self._tell("Fill in each part, then press “Check my analysis”. Your work saves as you go.")
+        self._say("Fill in each part, then press “Check my analysis”. Your work saves as you go.")
+        self._say_notes()
 
     # ------------------------------------------------------------------ Python twins of events
 
@@ -168,7 +169,7 @@ class AnalysisForm(Activity, widgets.VBox):
             self.analysis, OptionPlan(name.strip(), action, cost, refer_to, dict(scores or {})))
         self._refresh_options()
         self._save()
-        self._tell(f"Added “{name.strip()}”. Add another, or score and compare them below.")
+        self._say(f"Added “{name.strip()}”. Add another, or score and compare them below.")
 
     def remove_option(self, name: str) -> None:
         self.analysis.option(name)  # KeyError naming the options if there is no such one
@@ -177,7 +178,7 @@ class AnalysisForm(Activity, widgets.VBox):
         self.analysis = replace(self.analysis, options=kept, recommended=recommended)
         self._refresh_options()
         self._save()
-        self._tell(f"Removed “{name}”.")
+        self._say(f"Removed “{name}”.")
 
     def recommend(self, name: str, justification: str) -> None:
         """Choose the recommended option and say why (the twin of the two controls)."""
@@ -201,7 +202,7 @@ class AnalysisForm(Activity, widgets.VBox):
             self.chart_svg = engine.options_chart(self.analysis)
             self.chart.show(self.chart_svg, "Bar chart of each option's scores for the customer "
                             "and for the organisation; the table above gives the same scores.")
-        self._tell("Checked. " + ("Well done: nothing is missing." if self.complete else
+        self._say("Checked. " + ("Well done: nothing is missing." if self.complete else
                                   f"{still_to_do(len(self.findings))}, listed below."))
         self._save()
         return self.findings
@@ -214,7 +215,7 @@ class AnalysisForm(Activity, widgets.VBox):
             self.add_option(self.option_name.value, self.option_action.value,
                             self.option_cost.value, self.option_refer.value, scores)
         except ValueError as error:
-            self._tell(f"That option was not added: {error}.")
+            self._say(f"That option was not added: {error}.")
             return
         self.option_name.value = ""
         for control in self.option_scores.values():
@@ -256,50 +257,44 @@ class AnalysisForm(Activity, widgets.VBox):
         self._table.value = styled(table_html(engine.options_table(self.analysis))) \
             if names else ""
 
-    def _tell(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)
-
     def _save(self) -> None:
-        if self.store is None:
-            return
         data = asdict(self.analysis)
         when = self.analysis.follow_up.when
         data["follow_up"]["when"] = when.isoformat() if when else None
-        self.store.save(self.activity, {"version": SAVE_VERSION, "analysis": data})
+        self._save_progress({"analysis": data})
 
     def _restore(self, saved: dict[str, Any]) -> None:
-        data = saved.get("analysis")
-        if not isinstance(data, dict):
+        """Put back a saved form (checked against its schema on loading); an option the
+        engine no longer accepts, or a date that is not a date, is left out."""
+        if not saved:
             return
+        data = saved["analysis"]
         self._quiet = True
         try:
             for part, box in self.lists.items():
-                items = data.get(part) or []
-                box.value = "\n".join(str(i) for i in items if isinstance(i, str))
-            for option in data.get("options") or []:
+                box.value = "\n".join(data[part])
+            for option in data["options"]:
                 try:
-                    scores = {k: v for k, v in (option.get("scores") or {}).items()
-                              if k in FACTORS and isinstance(v, int)}
+                    scores = {k: v for k, v in option.get("scores", {}).items() if k in FACTORS}
                     self.analysis = engine.add_option(self.analysis, OptionPlan(
-                        str(option["name"]), option["action"], int(option.get("cost", 0)),
+                        option["name"], option["action"], option.get("cost", 0),
                         option.get("refer_to"), scores))
-                except (KeyError, TypeError, ValueError):
+                except ValueError:
                     continue
-            follow = data.get("follow_up") or {}
-            self.follow_what.value = str(follow.get("what") or "")
-            self.follow_who.value = str(follow.get("who") or "")
-            self.follow_how.value = str(follow.get("how") or "")
+            follow = data["follow_up"]
+            self.follow_what.value = follow.get("what", "")
+            self.follow_who.value = follow.get("who", "")
+            self.follow_how.value = follow.get("how", "")
             try:
                 self.follow_when.value = (plans.parse_date(follow["when"])
                                           if follow.get("when") else None)
             except ValueError:
                 self.follow_when.value = None
-            self.justification.value = str(data.get("justification") or "")
+            self.justification.value = data["justification"]
         finally:
             self._quiet = False
         self._refresh_options()
-        recommended = data.get("recommended") or ""
+        recommended = data["recommended"]
         if recommended in [o.name for o in self.analysis.options]:
             self._quiet = True
             self.recommend_choice.value = recommended
@@ -322,6 +317,7 @@ class DevelopmentPlanner(Activity, widgets.VBox):
 
     complete = Bool(False, help="True when the last check found nothing missing.")
     message = Unicode("", help="What the learner was last told.")
+    kind = "development"
 
     def __init__(self, store: ProgressStore | None = None, today: dt.date | None = None,
                  activity: str = "development-plan", **kwargs: Any):
@@ -358,9 +354,10 @@ class DevelopmentPlanner(Activity, widgets.VBox):
                          self.evidence, self.add_button, self._table,
                          widgets.HBox([self.remove_choice, self.remove_button]),
                          self.check_button, self._status, self._findings, self.chart)
-        self._restore(self.store.load(self.activity) if self.store else {})
+        self._restore(self._load_progress())
         self._refresh()
-        self._tell("Add at least 3 goals, each with dates, then press “Check my plan”.")
+        self._say("Add at least 3 goals, each with dates, then press “Check my plan”.")
+        self._say_notes()
 
     def add_goal(self, area: str, action: str, support: str, start: dt.date | str,
                  end: dt.date | str, evidence: str) -> None:
@@ -370,13 +367,13 @@ class DevelopmentPlanner(Activity, widgets.VBox):
         self.plan = plans.add_goal(self.plan, goal)
         self._refresh()
         self._save()
-        self._tell(f"Added “{goal.area}”.")
+        self._say(f"Added “{goal.area}”.")
 
     def remove_goal(self, number: int) -> None:
         self.plan = plans.remove_goal(self.plan, number)
         self._refresh()
         self._save()
-        self._tell(f"Removed goal {number}.")
+        self._say(f"Removed goal {number}.")
 
     def check(self) -> tuple[Finding, ...]:
         self.findings = plans.check_plan(self.plan, self.today)
@@ -384,19 +381,19 @@ class DevelopmentPlanner(Activity, widgets.VBox):
         self._findings.value = styled(findings_html(
             self.findings, "Your plan has enough dated goals, each with a way to know you "
             "have improved."))
-        self._tell("Checked. " + ("Well done: your plan is ready." if self.complete else
+        self._say("Checked. " + ("Well done: your plan is ready." if self.complete else
                                   f"{still_to_do(len(self.findings))}, listed below."))
         return self.findings
 
     def _add_from_controls(self) -> None:
         if self.start.value is None or self.end.value is None:
-            self._tell("That goal was not added: choose a start date and a finish date.")
+            self._say("That goal was not added: choose a start date and a finish date.")
             return
         try:
             self.add_goal(self.area.value, self.action.value, self.support.value,
                           self.start.value, self.end.value, self.evidence.value)
         except ValueError as error:
-            self._tell(f"That goal was not added: {error}.")
+            self._say(f"That goal was not added: {error}.")
             return
         for control in (self.area, self.action, self.evidence):
             control.value = ""
@@ -412,23 +409,19 @@ class DevelopmentPlanner(Activity, widgets.VBox):
             self.chart.show(self.chart_svg, "Timeline of your goals, each from its start date "
                             "to its finish date; the table above gives the same dates.")
 
-    def _tell(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)
-
     def _save(self) -> None:
-        if self.store is None:
-            return
         goals = [{**asdict(g), "start": g.start.isoformat(), "end": g.end.isoformat()}
                  for g in self.plan.goals]
-        self.store.save(self.activity, {"version": SAVE_VERSION, "goals": goals})
+        self._save_progress({"goals": goals})
 
     def _restore(self, saved: dict[str, Any]) -> None:
-        for goal in saved.get("goals") or []:
+        """Put back saved goals (checked against their schema on loading); a goal the engine
+        no longer accepts (e.g. a date that is not a date) is left out."""
+        for goal in saved.get("goals", []):
             try:
                 self.plan = plans.add_goal(self.plan, plans.Goal(
                     goal["area"], goal["action"], goal["support"],
                     plans.parse_date(goal["start"]), plans.parse_date(goal["end"]),
                     goal["evidence"]))
-            except (KeyError, TypeError, ValueError):
+            except ValueError:
                 continue

@@ -1,4 +1,5 @@
-"""Small helpers shared by the workbook's widgets: the stylesheet and safe HTML."""
+"""Small helpers shared by the workbook's widgets: the stylesheet, safe HTML, and what every
+activity does alike (its status line, and loading and saving its progress)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import base64
 from functools import cache
 from html import escape
 from importlib.resources import files
+from typing import Any
 
 import ipywidgets as widgets
 
 from ..content.records import CHANNEL_NAMES, Statement
+from ..progress import ProgressStore
 
 SETTING_NAMES = {
     "retail": "shop", "utilities": "energy or water company", "travel": "travel",
@@ -34,11 +37,50 @@ class Activity:
     """Mixed into every activity (a VBox): marks it ``wb-act`` and, when a cell shows it, first
     adds the page script that groups its radio buttons, keeps the arrow keys inside a group and
     makes its status line a live region. JupyterLab runs the script because the output comes
-    from running the cell (a trusted output)."""
+    from running the cell (a trusted output).
+
+    It also holds what every activity does alike: :meth:`_say` puts a message in the status
+    line (``self._status``, made with :func:`live_status`) and in the ``message`` trait;
+    :meth:`_load_progress` and :meth:`_save_progress` read and write the activity's saved state
+    in ``self.store`` under ``self.activity``, checked against the schema of its :attr:`kind`.
+    """
+
+    kind = ""
+    """The kind of saved state: its schema is workbook/schemas/progress/<kind>.json."""
+    store: ProgressStore | None = None
+    activity = ""
+    """The name the progress is saved under (the file is <activity>.json)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.add_class("wb-act")
+        self.notes: list[str] = []
+        """What loading the saved progress found to tell the learner (e.g. a file set aside)."""
+
+    def _load_progress(self) -> dict[str, Any]:
+        """The saved state, checked against its schema, or ``{}`` for a fresh start (nothing
+        saved, no store, or a file set aside: :attr:`notes` then says so)."""
+        if self.store is None:
+            return {}
+        before = len(self.store.notices)
+        saved = self.store.load(self.activity, self.kind)
+        self.notes += self.store.notices[before:]
+        return saved
+
+    def _save_progress(self, state: dict[str, Any]) -> None:
+        """Save the state (its version number is added); nothing happens without a store."""
+        if self.store is not None:
+            self.store.save(self.activity, state, kind=self.kind)
+
+    def _say(self, text: str) -> None:
+        """Tell the learner: the status line's one message, and the ``message`` trait."""
+        self.message = text
+        self._status.value = status_html(text)
+
+    def _say_notes(self) -> None:
+        """Tell the learner each note from loading (the status line ends on the last)."""
+        for note in self.notes:
+            self._say(note)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -11,7 +11,6 @@ situation for matching. Every event has a Python twin: :meth:`QuizActivity.choos
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -20,12 +19,13 @@ import ipywidgets as widgets
 from traitlets import Bool, Dict, Int, List, Unicode
 
 from ..content.records import DIFFICULTIES, Question, QuestionBank
+from ..engine.attempts import Result
 from ..engine.quiz import (
     DEFAULT_QUIZ_SIZE,
     QuestionResult,
     QuizAttempt,
-    QuizResult,
     Response,
+    attempt_state,
     draw_attempt,
     history_entry,
     is_answered,
@@ -35,12 +35,12 @@ from ..engine.quiz import (
     read_response,
     response_from_json,
     retry_attempt,
+    saved_attempt,
     summarise_history,
 )
 from ..progress import ProgressStore
-from .common import Activity, live_status, status_html, styled
+from .common import Activity, live_status, styled
 
-SAVE_VERSION = 1
 ANY = "any"
 CHOOSE = "Choose…"
 
@@ -201,6 +201,7 @@ class QuizActivity(Activity, widgets.VBox):
     message = Unicode("", help="What the learner was last told: the score or what to do next.")
     topic = Unicode(ANY, help="Topic id new quizzes are drawn from, or 'any'.")
     difficulty = Int(0, help="Difficulty new quizzes are drawn at (1 to 3), or 0 for any.")
+    kind = "quiz"
 
     def __init__(self, bank: QuestionBank, store: ProgressStore | None = None,
                  size: int = DEFAULT_QUIZ_SIZE, seed: int | None = None,
@@ -214,7 +215,7 @@ class QuizActivity(Activity, widgets.VBox):
         self.heading = heading or bank.title
         self.history: list[dict[str, Any]] = []
         self._summarised = -1  # how many history entries the progress line was made from
-        self.result: QuizResult | None = None
+        self.result: Result | None = None
         self._attempt: QuizAttempt | None = None
         self._responses: dict[str, Response | None] = {}
         self._controls: dict[str, list[widgets.Widget]] = {}
@@ -222,7 +223,6 @@ class QuizActivity(Activity, widgets.VBox):
         self._slots: list[QuestionSlot] = []
         self._quiet = False
         self._building = False
-        self._notices: list[str] = []
         self._title = self.heading
         self.add_class("wb-quiz")
         self.add_class(f"wb-{self.activity}")  # e.g. wb-unit4-authority: one name per quiz
@@ -263,11 +263,9 @@ class QuizActivity(Activity, widgets.VBox):
                                   (self.difficulty_select, len(levels))) if n > 1]
         self._filters = widgets.HBox(filters) if filters else None
 
-        saved = self.store.load(self.activity) if self.store else {}
-        if not self._restore(saved):
+        if not self._restore(self._load_progress()):
             self._start(draw_attempt(bank, size, seed=seed))
-        for notice in self._notices + (self.store.notices if self.store else []):
-            self._say(notice)
+        self._say_notes()
 
     # ------------------------------------------------------------------ Python twins of events
 
@@ -287,7 +285,7 @@ class QuizActivity(Activity, widgets.VBox):
             self._quiet = False
         self._save()
 
-    def check(self) -> QuizResult | None:
+    def check(self) -> Result | None:
         """Mark the quiz (the twin of pressing Check). Asks for missing answers first."""
         if self.checked or self._attempt is None:
             return self.result
@@ -300,8 +298,7 @@ class QuizActivity(Activity, widgets.VBox):
             return None
         result = mark_attempt(self._attempt, self._responses, self.bank)
         self._show_result(result)
-        self.history.append(history_entry(result, self._responses,
-                                          time.strftime("%Y-%m-%dT%H:%M:%S")))
+        self.history.append(history_entry(result))
         self._save()
         self._refresh_buttons()
         # Check is now disabled: focus the next thing to do, not the page.
@@ -471,7 +468,7 @@ class QuizActivity(Activity, widgets.VBox):
         if save:
             self._save()
 
-    def _show_result(self, result: QuizResult) -> None:
+    def _show_result(self, result: Result) -> None:
         self.result = result
         self.checked = True
         self.score = result.score
@@ -492,21 +489,13 @@ class QuizActivity(Activity, widgets.VBox):
         if summary:
             self._progress.value = styled(f"<p class='wb-note'>{escape(summary)}</p>")
 
-    def _say(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)
-
     # ------------------------------------------------------------------ saving
 
     def _save(self) -> None:
-        if self.store is None or self._attempt is None:
+        if self._attempt is None:
             return
-        attempt = self._attempt
-        self.store.save(self.activity, {
-            "version": SAVE_VERSION,
-            "attempt": {"question_ids": list(attempt.question_ids),
-                        "orders": {k: list(v) for k, v in attempt.orders.items()},
-                        "seed": attempt.seed, "attempt": attempt.attempt},
+        self._save_progress({
+            "attempt": attempt_state(self._attempt),
             "responses": dict(self.responses),
             "checked": self.checked,
             "filters": {"topic": self.topic, "difficulty": self.difficulty},
@@ -514,23 +503,20 @@ class QuizActivity(Activity, widgets.VBox):
         })
 
     def _restore(self, saved: dict[str, Any]) -> bool:
-        """Put back a saved quiz; False when there is nothing usable to restore."""
-        self.history = [h for h in saved.get("history", []) if isinstance(h, dict)
-                        and isinstance(h.get("score"), int) and isinstance(h.get("total"), int)
-                        and isinstance(h.get("attempt"), int)]
-        filters = saved.get("filters") or {}
-        if isinstance(filters, dict):
-            self._quiet_filters(filters.get("topic"), filters.get("difficulty"))
-        state = saved.get("attempt")
-        if not isinstance(state, dict):
+        """Put back a saved quiz (checked against its schema on loading); False when there is
+        nothing usable to restore."""
+        if not saved:
             return False
-        attempt = self._saved_attempt(state)
+        self.history = list(saved.get("history", []))
+        filters = saved.get("filters", {})
+        self._quiet_filters(filters.get("topic"), filters.get("difficulty"))
+        attempt = saved_attempt(saved["attempt"], self.bank)
         if attempt is None:
-            self._notices.append(
+            self.notes.append(
                 "The questions in your saved quiz have changed since you last worked on it, so "
                 "a new quiz was started. Your past scores are kept.")
             return False
-        raw = saved.get("responses") if isinstance(saved.get("responses"), dict) else {}
+        raw = saved.get("responses", {})
         responses = {qid: response_from_json(self.bank.by_id(qid), raw[qid])
                      for qid in attempt.question_ids if qid in raw}
         self._start(attempt, responses, save=False)  # restoring changes nothing on disk
@@ -541,26 +527,6 @@ class QuizActivity(Activity, widgets.VBox):
         else:
             self._say("Welcome back! Your answers so far have been kept.")
         return True
-
-    def _saved_attempt(self, state: dict[str, Any]) -> QuizAttempt | None:
-        ids = state.get("question_ids")
-        orders = state.get("orders")
-        if not isinstance(ids, list) or not ids or not isinstance(orders, dict):
-            return None
-        known = {q.id: q for q in self.bank.questions}
-        checked_orders: dict[str, tuple[int, ...]] = {}
-        for qid in ids:
-            question = known.get(qid) if isinstance(qid, str) else None
-            order = orders.get(qid) if question else None
-            size = len(question.pairs) if question and question.type == "match" else (
-                len(question.options) if question else 0)
-            if not isinstance(order, list) or sorted(order) != list(range(size)):
-                return None
-            checked_orders[qid] = tuple(order)
-        seed, number = state.get("seed", 0), state.get("attempt", 1)
-        if not isinstance(seed, int) or not isinstance(number, int):
-            return None
-        return QuizAttempt(self.bank.unit, tuple(ids), checked_orders, seed, number)
 
     def _quiet_filters(self, topic: Any, difficulty: Any) -> None:
         """Put back the saved topic and difficulty without telling the learner anything."""

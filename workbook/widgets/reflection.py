@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from traitlets import Unicode
 
 from ..progress import ProgressStore
-from .common import Activity, live_status, status_html
+from .common import Activity, live_status
 
 
 class LessonReflection(Activity, widgets.VBox):
@@ -21,14 +21,14 @@ class LessonReflection(Activity, widgets.VBox):
 
     text = Unicode("", help="What the learner has written.")
     message = Unicode("", help="What the learner was last told, e.g. when it was saved.")
+    kind = "reflection"
 
     def __init__(self, unit: str, store: ProgressStore | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.add_class("wb-reflection")
         self.activity = f"{unit}-reflection"
         self.store = store
-        saved = store.load(self.activity) if store else {}
-        self.text = saved.get("text", "") if isinstance(saved.get("text"), str) else ""
+        self.text = self._load_progress().get("text", "")
         self.box = widgets.Textarea(
             value=self.text, placeholder="Write your thoughts here. Nobody else sees this box.",
             description="Your reflection:", continuous_update=False,
@@ -40,10 +40,9 @@ class LessonReflection(Activity, widgets.VBox):
         self.save_button.on_click(lambda _: self.save())
         self._status = live_status()
         self.children = (self.box, self.save_button, self._status)
-        notices = store.notices if store else []
-        self._say(notices[0] if notices else (
-            "Your last reflection has been loaded." if self.text else
-            "Your writing is saved when you click outside the box or press Save."))
+        self._say("Your last reflection has been loaded." if self.text else
+                  "Your writing is saved when you click outside the box or press Save.")
+        self._say_notes()
 
     def write(self, text: str) -> None:
         """The twin of typing in the box and leaving it: keep the text and save it."""
@@ -57,10 +56,6 @@ class LessonReflection(Activity, widgets.VBox):
         if self.store is None:
             self._say("Not saved: this box has no place to save to.")
             return
-        self.store.save(self.activity, {"version": 1, "text": self.text,
-                                        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        self._save_progress({"text": self.text,
+                             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S")})
         self._say(f"Saved at {time.strftime('%H:%M')}. ({len(self.text.split())} words)")
-
-    def _say(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)

@@ -14,9 +14,7 @@ from traitlets import Int, Unicode
 from ..content.records import CHANNEL_NAMES, RewriteSet, RewriteTask
 from ..engine.reply import LONG_SENTENCE, ReplyReport, check_reply
 from ..progress import ProgressStore
-from .common import Activity, live_status, status_html, styled
-
-SAVE_VERSION = 1
+from .common import Activity, live_status, styled
 
 
 def task_html(task: RewriteTask) -> str:
@@ -50,6 +48,7 @@ class ReplyRewriter(Activity, widgets.VBox):
     task_id = Unicode("", help="Id of the task shown.")
     passed = Int(0, help="Checklist points met by the last check.")
     message = Unicode("", help="What the learner was last told.")
+    kind = "rewrite"
 
     def __init__(self, tasks: RewriteSet, store: ProgressStore | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -57,9 +56,7 @@ class ReplyRewriter(Activity, widgets.VBox):
         self.store = store
         self.activity = f"{tasks.unit}-rewrite"
         self.report: ReplyReport | None = None
-        saved = self.store.load(self.activity) if self.store else {}
-        drafts = saved.get("drafts") if isinstance(saved.get("drafts"), dict) else {}
-        self.drafts: dict[str, str] = {k: v for k, v in drafts.items() if isinstance(v, str)}
+        self.drafts: dict[str, str] = dict(self._load_progress().get("drafts", {}))
         self.add_class("wb-rewrite")
         self.task_select = widgets.Dropdown(
             description="Message:", style={"description_width": "initial"},
@@ -83,6 +80,7 @@ class ReplyRewriter(Activity, widgets.VBox):
         self.children = (self.task_select, self._task, self.reply, self.check_button,
                          self._status, self._report)
         self.choose_task(tasks.tasks[0].id)
+        self._say_notes()
 
     def choose_task(self, task_id: str) -> None:
         """Show a task (the twin of choosing it in the Message drop-down)."""
@@ -97,7 +95,7 @@ class ReplyRewriter(Activity, widgets.VBox):
         self.reply.value = self.drafts.get(task_id, "")
         self._report.value = ""
         self.report = None
-        self._tell("Write a better reply, then press “Check my reply”. Your draft is saved.")
+        self._say("Write a better reply, then press “Check my reply”. Your draft is saved.")
 
     def write(self, text: str) -> None:
         """Type a reply (the twin of typing in the box)."""
@@ -108,20 +106,15 @@ class ReplyRewriter(Activity, widgets.VBox):
         try:
             self.report = check_reply(self.reply.value)
         except ValueError as error:
-            self._tell(f"Nothing to check yet: {error}.")
+            self._say(f"Nothing to check yet: {error}.")
             return None
         self.passed = self.report.passed
         self._report.value = styled(report_html(self.report))
-        self._tell(self.report.summary)
+        self._say(self.report.summary)
         return self.report
 
     def _on_reply(self, change: dict[str, Any]) -> None:
         if self.drafts.get(self.task_id, "") == change["new"]:
             return
         self.drafts[self.task_id] = change["new"]
-        if self.store is not None:
-            self.store.save(self.activity, {"version": SAVE_VERSION, "drafts": self.drafts})
-
-    def _tell(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)
+        self._save_progress({"drafts": self.drafts})

@@ -37,9 +37,8 @@ from ..engine.scenario import (
     summarise,
 )
 from ..progress import ProgressStore, learner_id
-from .common import Activity, Chart, live_status, status_html, styled
+from .common import Activity, Chart, live_status, styled
 
-SAVE_VERSION = 1
 QUALITY = {"good": ("✓ Good choice", "wb-right"),
            "okay": ("~ Okay, but there was a better choice", "wb-okay"),
            "poor": ("✗ Poor choice", "wb-wrong")}
@@ -105,6 +104,7 @@ class ScenarioPlayer(Activity, widgets.VBox):
     mood = Int(0, help="The customer's mood now, 0 (very upset) to 10 (reassured).")
     finished = Bool(False, help="True once an ending is reached.")
     message = Unicode("", help="What the learner was last told.")
+    kind = "scenario"
 
     def __init__(self, scenario: Scenario, store: ProgressStore | None = None,
                  learner: str | None = None, **kwargs: Any):
@@ -146,23 +146,20 @@ class ScenarioPlayer(Activity, widgets.VBox):
         self.back_button.on_click(lambda _: self.back())
         self.restart_button.on_click(lambda _: self.restart())
 
-        notices = []
-        saved = self.store.load(self.activity) if self.store else {}
-        self.runs = [r for r in saved.get("runs", []) if isinstance(r, dict)]
-        choices = saved.get("choices")
-        if isinstance(choices, list) and choices:
+        saved = self._load_progress()
+        self.runs = list(saved.get("runs", []))
+        if saved.get("choices"):
             try:
-                self.walk = replay(scenario, [str(c) for c in choices])
-                notices.append("Welcome back! The conversation carries on where you left it.")
+                self.walk = replay(scenario, saved["choices"])
+                self.notes.append("Welcome back! The conversation carries on where you left it.")
             except ValueError:
-                notices.append("This scenario has changed since you last played it, so it "
-                               "starts again from the beginning. Your past endings are kept.")
+                self.notes.append("This scenario has changed since you last played it, so it "
+                                  "starts again from the beginning. Your past endings are kept.")
         self._show(save=False)
-        self._tell("The conversation has ended. Read the summary, then go back to try another "
+        self._say("The conversation has ended. Read the summary, then go back to try another "
                    "reply, or start again." if self.walk.finished else
                    "Choose your reply with the arrow keys, then press “Say this”.")
-        for notice in notices + (self.store.notices if self.store else []):
-            self._tell(notice)
+        self._say_notes()
 
     # ------------------------------------------------------------------ Python twins of events
 
@@ -189,7 +186,7 @@ class ScenarioPlayer(Activity, widgets.VBox):
     def back(self) -> Walk:
         """Undo the last reply (the twin of "Go back one step")."""
         if not self.walk.steps:
-            self._tell("You are at the start, so there is nothing to go back to.")
+            self._say("You are at the start, so there is nothing to go back to.")
             return self.walk
         self.walk = back(self.walk)
         self._show()
@@ -218,19 +215,19 @@ class ScenarioPlayer(Activity, widgets.VBox):
         walk = self.walk
         mood = f"Mood: {walk.mood} out of {MOOD_MAX} ({mood_label(walk.mood)})."
         if walk.finished:
-            self._tell(f"{before}The conversation has ended. {summarise(walk).text.splitlines()[0]}"
+            self._say(f"{before}The conversation has ended. {summarise(walk).text.splitlines()[0]}"
                        f" {mood} Read the summary, then go back to try another reply, or start "
                        "again.")
             self.back_button.focus()
         else:
             name = self.scenario.customer.name
-            self._tell(f"{before}{name}: “{walk.node.says}” {mood} Choose your reply, then "
+            self._say(f"{before}{name}: “{walk.node.says}” {mood} Choose your reply, then "
                        "press “Say this”.")
             self.replies.focus()
 
     def _say_selected(self) -> None:
         if self.replies.value is None:
-            self._tell("Choose a reply first, then press “Say this”.")
+            self._say("Choose a reply first, then press “Say this”.")
             return
         self.choose(self.replies.value)
 
@@ -268,16 +265,8 @@ class ScenarioPlayer(Activity, widgets.VBox):
         if save:
             self._save()
 
-    def _tell(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)
-
     def _save(self) -> None:
-        if self.store is None:
-            return
-        self.store.save(self.activity, {"version": SAVE_VERSION,
-                                        "choices": list(self.walk.choice_ids),
-                                        "runs": self.runs})
+        self._save_progress({"choices": list(self.walk.choice_ids), "runs": self.runs})
 
     @property
     def endings_reached(self) -> list[str]:

@@ -7,7 +7,6 @@ Python twin: :meth:`SortingActivity.select`, :meth:`check`, :meth:`retry`, :meth
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -16,14 +15,18 @@ import ipywidgets as widgets
 from traitlets import Bool, Dict, Int, List, Unicode
 
 from ..content.records import CATEGORIES, StatementBank
+from ..engine.attempts import Result
 from ..engine.sorting import (
     DEFAULT_ROUND_SIZE,
-    SortResult,
     SortRound,
     draw_round,
+    history_entry,
     mark_sort,
     require_category,
     retry_round,
+    round_state,
+    saved_round,
+    summarise_history,
 )
 from ..progress import ProgressStore
 from .common import (
@@ -31,11 +34,8 @@ from .common import (
     feedback_html,
     live_status,
     statement_html,
-    status_html,
     styled,
 )
-
-SAVE_VERSION = 1
 
 
 class LineSlot:
@@ -64,6 +64,7 @@ class SortingActivity(Activity, widgets.VBox):
     score = Int(0, help="Lines sorted correctly in the last check.")
     total = Int(0, help="Lines in the current round.")
     message = Unicode("", help="What the learner was last told: the score or what to do next.")
+    kind = "sorting"
 
     def __init__(self, bank: StatementBank, store: ProgressStore | None = None,
                  round_size: int = DEFAULT_ROUND_SIZE, seed: int | None = None, **kwargs: Any):
@@ -73,7 +74,7 @@ class SortingActivity(Activity, widgets.VBox):
         self.round_size = round_size
         self.activity = f"{bank.unit}-sorting"
         self.history: list[dict[str, Any]] = []
-        self.result: SortResult | None = None
+        self.result: Result | None = None
         self._round: SortRound | None = None
         self._radios: dict[str, widgets.RadioButtons] = {}
         self._quiet = False
@@ -101,14 +102,11 @@ class SortingActivity(Activity, widgets.VBox):
                                       self.new_round_button])
         self._items_box = widgets.VBox()
         self._heading = "Sort these lines"
-        self._notices: list[str] = []
         self.add_class("wb-sorting")
 
-        saved = self.store.load(self.activity) if self.store else {}
-        if not self._restore(saved):
+        if not self._restore(self._load_progress()):
             self._start(draw_round(bank, round_size, seed))
-        for notice in self._notices + (self.store.notices if self.store else []):
-            self._say(notice)
+        self._say_notes()
 
     # ------------------------------------------------------------------ Python twins of events
 
@@ -119,7 +117,7 @@ class SortingActivity(Activity, widgets.VBox):
         require_category(category)
         self._radios[statement_id].value = category
 
-    def check(self) -> SortResult | None:
+    def check(self) -> Result | None:
         """Mark the round (the twin of pressing Check). Asks for the missing choices first."""
         if self.checked or self._round is None:
             return self.result
@@ -134,12 +132,7 @@ class SortingActivity(Activity, widgets.VBox):
         self._show_result(result)
         # Check is now disabled: focus the next thing to do, not the page.
         (self.new_round_button if self.retry_button.disabled else self.retry_button).focus()
-        self.history.append({
-            "item_ids": list(self._round.item_ids), "seed": self._round.seed,
-            "attempt": self._round.attempt, "answers": dict(self.selections),
-            "score": result.score, "total": result.total,
-            "checked_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        })
+        self.history.append(history_entry(result))
         self._save()
         return result
 
@@ -232,7 +225,7 @@ class SortingActivity(Activity, widgets.VBox):
                 self._save()
         return handler
 
-    def _show_result(self, result: SortResult) -> None:
+    def _show_result(self, result: Result) -> None:
         self.result = result
         self.checked = True
         self.score = result.score
@@ -246,51 +239,36 @@ class SortingActivity(Activity, widgets.VBox):
     def _refresh_buttons(self) -> None:
         self.check_button.disabled = self.checked
         self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
-        best = max((h["score"] / h["total"] for h in self.history if h["attempt"] == 1),
-                   default=None)
-        rounds = sum(1 for h in self.history if h["attempt"] == 1)
-        if rounds:
-            self._progress.value = styled(
-                f"<p class='wb-note'>Rounds checked so far: {rounds}. "
-                f"Best first-try score: {round(best * 100)}%. Your progress is saved.</p>")
-
-    def _say(self, text: str) -> None:
-        self.message = text
-        self._status.value = status_html(text)
+        summary = summarise_history(self.history).summary
+        if summary:
+            self._progress.value = styled(f"<p class='wb-note'>{escape(summary)}</p>")
 
     # ------------------------------------------------------------------ saving
 
     def _save(self) -> None:
-        if self.store is None or self._round is None:
+        if self._round is None:
             return
-        self.store.save(self.activity, {
-            "version": SAVE_VERSION,
-            "round": {"item_ids": list(self._round.item_ids), "seed": self._round.seed,
-                      "attempt": self._round.attempt},
+        self._save_progress({
+            "round": round_state(self._round),
             "selections": {k: v for k, v in self.selections.items() if v is not None},
             "checked": self.checked,
             "history": self.history,
         })
 
     def _restore(self, saved: dict[str, Any]) -> bool:
-        """Put back a saved round; False when there is nothing usable to restore."""
-        self.history = [h for h in saved.get("history", []) if isinstance(h, dict)
-                        and {"score", "total", "attempt"} <= set(h)]
-        state = saved.get("round")
-        if not isinstance(state, dict):
+        """Put back a saved round (checked against its schema on loading); False when there is
+        nothing usable to restore."""
+        if not saved:
             return False
-        ids = state.get("item_ids") or []
-        known = {s.id for s in self.bank.statements}
-        if not ids or not all(isinstance(i, str) and i in known for i in ids):
-            if ids:
-                self._notices.append(
-                    "The lines in your saved round have changed since you last worked on it, so "
-                    "a new round was started. Your past scores are kept.")
+        self.history = list(saved.get("history", []))
+        sort_round = saved_round(saved["round"], self.bank)
+        if sort_round is None:
+            self.notes.append(
+                "The lines in your saved round have changed since you last worked on it, so "
+                "a new round was started. Your past scores are kept.")
             return False
-        sort_round = SortRound(self.bank.unit, tuple(ids), int(state.get("seed", 0)),
-                               int(state.get("attempt", 1)))
-        selections = {k: v for k, v in (saved.get("selections") or {}).items()
-                      if k in ids and v in CATEGORIES}
+        ids = sort_round.item_ids
+        selections = {k: v for k, v in saved.get("selections", {}).items() if k in ids}
         self._start(sort_round, selections, save=False)  # restoring changes nothing on disk
         if saved.get("checked") and len(selections) == len(ids):
             self._show_result(mark_sort(sort_round, selections, self.bank))
