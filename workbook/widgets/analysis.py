@@ -17,11 +17,14 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Bool, Unicode
 
+from ..charts import bar_chart, timeline_chart
 from ..content.records import CHANNEL_NAMES, Organisation, Scenario
 from ..engine import analysis as engine
 from ..engine import development as plans
 from ..engine.analysis import ACTIONS, FACTORS, Analysis, Finding, FollowUp, OptionPlan
+from ..engine.figures import Table
 from ..progress import ProgressStore
+from ..render import render
 from .common import Activity, Chart, live_status, status_html, styled
 
 SAVE_VERSION = 1
@@ -42,8 +45,8 @@ def findings_html(findings: tuple[Finding, ...], done: str) -> str:
             f"({len(findings)}):</span><ul class='wb-plain'>{items}</ul></div>")
 
 
-def table_html(table) -> str:
-    return table.to_html(classes="wb-table", na_rep="–", escape=True, border=0)
+def table_html(table: Table) -> str:
+    return render("widgets/table.html.j2", table=table)
 
 
 class AnalysisForm(Activity, widgets.VBox):
@@ -186,7 +189,9 @@ class AnalysisForm(Activity, widgets.VBox):
             self.findings, "Your analysis has every part, and your recommendation fits your "
             "authority and your own scores."))
         if self.analysis.options:
-            self.chart_svg = engine.options_chart(self.analysis)
+            data = engine.options_chart(self.analysis)
+            self.chart_svg = bar_chart(data.title, data.groups, data.series, data.y_label,
+                                       data.y_max)
             self.chart.show(self.chart_svg, "Bar chart of each option's scores for the customer "
                             "and for the organisation; the table above gives the same scores.")
         self._tell("Checked. " + ("Well done: nothing is missing." if self.complete else
@@ -409,7 +414,8 @@ class DevelopmentPlanner(Activity, widgets.VBox):
             self.remove_choice.value = 1  # "Remove it" always has one chosen
         self._table.value = styled(table_html(plans.plan_table(self.plan))) if goals else ""
         if goals:
-            self.chart_svg = plans.timeline_chart(self.plan)
+            data = plans.timeline_chart(self.plan)
+            self.chart_svg = timeline_chart(data.title, data.rows)
             self.chart.show(self.chart_svg, "Timeline of your goals, each from its start date "
                             "to its finish date; the table above gives the same dates.")
 
