@@ -34,3 +34,10 @@ def render(name: str, **context: object) -> Markup:
     """The template ``name`` (a path under workbook/assets/templates/) filled in with
     ``context``; the result is safe markup to pass on to another template."""
     return Markup(environment().get_template(name).render(**context))
+
+
+def macros(name: str):
+    """The macros of the template ``name``, to call from Python: a small piece of a page (a
+    list item, a feedback line) kept in the same folder as the pages. Each returns safe
+    markup."""
+    return environment().get_template(name).module
