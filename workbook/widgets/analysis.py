@@ -24,8 +24,8 @@ from ..engine import development as plans
 from ..engine.analysis import ACTIONS, FACTORS, Analysis, Finding, FollowUp, OptionPlan
 from ..engine.figures import Table
 from ..progress import ProgressStore
-from ..render import render
-from .common import Activity, Chart, live_status, status_html, styled
+from ..render import macros, render
+from .common import PIECES, Activity, Chart, live_status, status_html, styled
 
 SAVE_VERSION = 1
 LISTS = {"causes": "What caused the problem? (one per line)",
@@ -37,12 +37,7 @@ STYLE = {"description_width": "initial"}
 
 
 def findings_html(findings: tuple[Finding, ...], done: str) -> str:
-    if not findings:
-        return f"<div class='wb-feedback wb-right'><span class='wb-mark'>✓ Complete.</span> " \
-               f"{escape(done)}</div>"
-    items = "".join(f"<li>{escape(f.message)}</li>" for f in findings)
-    return (f"<div class='wb-feedback wb-wrong'><span class='wb-mark'>✗ Still to do "
-            f"({len(findings)}):</span><ul class='wb-plain'>{items}</ul></div>")
+    return PIECES.findings(findings, done)
 
 
 def table_html(table: Table) -> str:
@@ -126,9 +121,9 @@ class AnalysisForm(Activity, widgets.VBox):
         self._status = live_status()
         self.chart = Chart()
 
-        heading = (f"<h3>Analyse: {escape(scenario.title)}</h3><p class='wb-meta'>"
-                   f"{escape(scenario.customer.name)} · {escape(CHANNEL_NAMES[scenario.channel])}"
-                   f"</p><p>{escape(scenario.situation)}</p>")
+        heading = macros("widgets/analysis.html.j2").heading(scenario,
+                                                             CHANNEL_NAMES[scenario.channel])
+        # A one-element label: an f-string says it more plainly than a template would.
         section = lambda text: widgets.HTML(value=styled(f"<h4>{escape(text)}</h4>"))  # noqa: E731
         self.children = (
             widgets.HTML(value=styled(heading)),
