@@ -118,3 +118,35 @@ def test_each_cell_is_shown_in_plain_words(course):
         "part": "note", "message": "You have not answered yet. Type one letter."}
     assert plain.view(cell("format_1_2", outputs=form[1:]), checks, {}) == {"part": "hidden"}
     assert plain.view(cell("", "import os"), checks, {}) == {"part": "hidden"}
+
+
+def test_the_feedback_page_escapes_what_the_learner_typed(course):
+    """The page from the workbook's template (as nbgrader renders it, without nbgrader): a
+    reflection and an answer holding markup show as the text typed, never as markup."""
+    import importlib.util
+    from pathlib import Path
+
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from workbook.tutor.feedback import KEY, PlainFeedback
+
+    typed = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
+    assignment = course.assignment("unit1")
+    reflection = assignment.reflections[0]
+    plain = PlainFeedback()
+    cells = [new_markdown_cell(f"I kept calm {typed}", metadata={"nbgrader": {
+                 "grade_id": reflection.grade_id, "points": reflection.points, "score": 2}}),
+             new_code_cell(f'answer_1_2 = "{typed}"', metadata={"nbgrader": {
+                 "grade_id": "answer_1_2"}})]
+    for cell in cells:
+        cell.metadata[KEY] = plain.view(cell, {}, {r.grade_id: r for r in assignment.reflections})
+    templates = Path(importlib.util.find_spec("workbook").origin).parent / "assets" / "templates"
+    exporter = HTMLExporter(template_name="workbook_feedback",
+                            extra_template_basedirs=[str(templates)])
+    html, _ = exporter.from_notebook_node(new_notebook(cells=cells), resources={"workbook": {
+        "title": "Unit 1", "score": "2 of 4 marks", "late_penalty": 0.0, "summary": [],
+        "waiting": 0, "show_expected": False}})
+    safe = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;"
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert f"I kept calm {safe}" in html and html.count(safe) == 2

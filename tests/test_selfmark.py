@@ -85,6 +85,20 @@ def test_reflections_are_listed_for_the_tutor_and_never_counted(course):
         assert f"0 of {note.points}" not in page and f"0/{note.points}" not in page
 
 
+def test_the_marks_page_shows_a_typed_answer_as_text(course):
+    """What the learner typed reaches the page inside a question's reason: it is escaped."""
+    from workbook.tutor.selfmark import QuestionMark, ReflectionNote
+
+    typed = "<script>alert(1)</script> & <b>x</b>"
+    result = SelfMarkResult("unit1", "Unit 1", 0, 1.0, (QuestionMark(
+        "1.1", 1.0, 0.0, typed, "not-a-choice", f"Your answer {typed} is not a letter."),),
+        (ReflectionNote("1", "Calm", 4, True),), False, Path("a.html"), Path("b.html"))
+    page = page_html(result)
+    assert "<script>" not in page and "<b>x" not in page
+    assert f"Your answer {html.escape(typed)} is not a letter." in page
+    assert "Reflection 1</strong> (Calm, up to 4 marks): for your tutor to mark." in page
+
+
 def test_the_course_setting_decides_whether_answers_are_shown(tmp_path, monkeypatch, course):
     from workbook.content import load_course
 

@@ -218,9 +218,9 @@ def test_report_figures_match_the_gradebook(cohort, course, capsys, tmp_path, mo
     assert f"Mean score per unit: unit1 {mean:.1f}%" in printed
     assert "OCR Unit 7 estimates: Not yet Pass 3, Pass 0, Merit 0, Distinction 0" in printed
     html = (out / "cohort.html").read_text()
-    assert "<td>unit1</td>\n      <td>1.1</td>\n      <td>2</td>\n      <td>0.5</td>" in html
+    assert "<tr><td>unit1</td><td>1.1</td><td>2</td><td>0.5</td>" in html
     assert html.count("<img src='data:image/png;base64,") == 2 and "alt='Heatmap" in html
-    assert "<td>amara</td>\n      <td>Amara Okoye</td>" in html
+    assert "<tr><td>amara</td><td>Amara Okoye</td>" in html
     pack = (out / "learners" / "amara.html").read_text()
     assert "<h1>Evidence pack: Amara Okoye (amara)</h1>" in pack
     assert f"12 of {total}" in pack and "Text." in pack
@@ -279,19 +279,35 @@ def test_the_cohort_report_stays_readable_for_any_cohort_size(course, tmp_path, 
     criterion = course.assignment("unit1").checks[0].criteria[0]
     met = sum(evidence.states[learner][criterion] == MET for learner in learners)
     row = html.split(f"<td>{criterion}</td>", 1)[1].split("</tr>", 1)[0]
-    assert f"<td>{met}</td>\n      <td>{count - met}</td>\n      <td>0</td>" in row
+    assert f"<td>{met}</td><td>{count - met}</td><td>0</td>" in row
     assert len(list((tmp_path / "learners").glob("*.html"))) == count
 
 
-def test_evidence_pack_tables_are_the_html_pandas_would_write():
-    import pandas as pd
+TYPED_MARKUP = "<script>alert(1)</script> & <b>bold</b>"
 
-    from workbook.tutor.report import html_table
 
-    rows = [{"Criterion": "CG216-1.1", "What it means": " <b>Tom & Jerry</b>\tsaid \"hi\" ",
-             "Waiting": 3}, {"Criterion": "X", "What it means": "line\nbreak 'quoted'",
-                            "Waiting": 0}]
-    assert html_table(rows) == pd.DataFrame(rows).to_html(index=False)
+def test_learner_typed_text_is_escaped_in_the_cohort_report_and_evidence_pack(course, tmp_path):
+    """A learner's name, a reflection and a tutor's observation note holding markup show as
+    the text they are, everywhere the report writes them."""
+    from workbook.tutor.evidence import Observation
+    from workbook.tutor.report import cohort_report
+
+    learners, scores = synthetic_scores(course, 2)
+    learner = learners[0]
+    observation = Observation(learner, "2026-11-30", "observation", f"Dee {TYPED_MARKUP}",
+                              f"Desk {TYPED_MARKUP}", ("CG216-2.1",), note=f"Note {TYPED_MARKUP}")
+    cohort_report(course, learners, scores, tmp_path,
+                  reflections={learner: {f"Title {TYPED_MARKUP}": f"Reflection {TYPED_MARKUP}"}},
+                  observations=[observation], names={learner: f"Name {TYPED_MARKUP}"},
+                  not_graded={("unit2", learner): f"Why {TYPED_MARKUP}"})
+    safe = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+    cohort = (tmp_path / "cohort.html").read_text()
+    pack = (tmp_path / "learners" / f"{learner}.html").read_text()
+    for page, texts in ((cohort, ("Name", "Why")),
+                        (pack, ("Name", "Title", "Reflection", "Dee", "Desk", "Note", "Why"))):
+        assert "<script>" not in page and "<b>bold" not in page
+        for text in texts:
+            assert f"{text} {safe}" in page, text
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import copy_course
 from tests.test_charts import shown_svg, texts
 from tests.test_engine_scenario import course_with_scenario
+from tests.test_render import TYPED, shows_as_text
 from workbook.content.loader import load_course_uncached
 from workbook.progress import ProgressStore
 from workbook.widgets.analysis import AnalysisForm, DevelopmentPlanner
@@ -180,3 +181,23 @@ def test_the_remove_buttons_remove_the_chosen_one_or_say_there_is_none(loaded, t
     planner.remove_button.click()
     assert [g.area for g in planner.plan.goals] == ["Stay calm"]
     assert planner.message == "Removed goal 2."
+
+
+def test_what_a_learner_types_into_the_analysis_shows_as_text(loaded, tmp_path):
+    """Option names, goals and how-tos holding markup show as text in the tables and findings
+    (the templates escape them; tests/test_render.py)."""
+    scenario, org = loaded
+    form = AnalysisForm(scenario, org, ProgressStore(tmp_path), today=TODAY)
+    form.add_option(f"Refund {TYPED}", "refund", 20, None,
+                    {"satisfaction": 4, "speed": 4, "cost": 4, "policy": 5, "reputation": 4})
+    form.add_option("Repair", "repair", 0, None,
+                    {"satisfaction": 1, "speed": 1, "cost": 5, "policy": 5, "reputation": 1})
+    form.recommend("Repair", "Short.")
+    form.check()
+    shows_as_text(form._table.value, "Refund ")
+    shows_as_text(form._findings.value, "By your own scores “Refund ")
+    planner = DevelopmentPlanner(ProgressStore(tmp_path), today=TODAY)
+    planner.add_goal(f"Stay calm {TYPED}", f"Practise {TYPED}", "My team leader",
+                     "1/12/2026", "22/12/2026", f"Two calls {TYPED}")
+    for before in ("Stay calm ", "Practise ", "Two calls "):
+        shows_as_text(planner._table.value, before)

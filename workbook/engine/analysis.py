@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ..content.records import Organisation
 from ..content.templating import pounds
+from .figures import BarChart, Table
 
 ACTIONS = {
     "repair": "Repair", "replace": "Replacement", "refund": "Refund",
@@ -212,39 +213,31 @@ def check_analysis(analysis: Analysis, organisation: Organisation,
     return tuple(found)
 
 
-def options_table(analysis: Analysis):
-    """The options balance as a pandas table: one row per option, a column per factor, the
-    customer and organisation totals, and which one is recommended."""
-    import pandas as pd
-
-    rows = []
-    for option in analysis.options:
-        row = {"Option": option.name, "Action": ACTIONS[option.action],
-               "Cost (£)": option.cost}
-        row |= {label: option.scores.get(key) for key, label in FACTORS.items()}
-        row |= {"Customer total": option.customer_total,
-                "Organisation total": option.organisation_total,
-                "Recommended": "Yes" if option.name == analysis.recommended else ""}
-        rows.append(row)
-    columns = ["Option", "Action", "Cost (£)", *FACTORS.values(), "Customer total",
-               "Organisation total", "Recommended"]
-    return pd.DataFrame(rows, columns=columns).set_index("Option")
+def options_table(analysis: Analysis) -> Table:
+    """The options balance: one row per option, a column per factor, the customer and
+    organisation totals, and which one is recommended."""
+    columns = ("Option", "Action", "Cost (£)", *FACTORS.values(), "Customer total",
+               "Organisation total", "Recommended")
+    rows = tuple((option.name, ACTIONS[option.action], option.cost,
+                  *(option.scores.get(key) for key in FACTORS),
+                  option.customer_total, option.organisation_total,
+                  "Yes" if option.name == analysis.recommended else "")
+                 for option in analysis.options)
+    return Table(columns, rows)
 
 
-def options_chart(analysis: Analysis) -> str:
-    """Customer and organisation totals side by side for each option, as SVG: plain dark bars
-    for the customer, hatched bars for the organisation (they read apart without colour), ★
-    marking the recommended option."""
-    from ..charts import bar_chart
-
+def options_chart(analysis: Analysis) -> BarChart:
+    """Customer and organisation totals side by side for each option, ★ marking the
+    recommended option (:func:`workbook.charts.bar_chart` draws it)."""
     most = SCORE_MAX * len(ORGANISATION_FACTORS)
-    return bar_chart(
+    return BarChart(
         "Options balance (★ = recommended)",
-        [("★ " if o.name == analysis.recommended else "") + o.name for o in analysis.options],
-        [(f"For the customer (out of {SCORE_MAX * len(CUSTOMER_FACTORS)})",
-          [o.customer_total for o in analysis.options]),
+        tuple(("★ " if o.name == analysis.recommended else "") + o.name
+              for o in analysis.options),
+        ((f"For the customer (out of {SCORE_MAX * len(CUSTOMER_FACTORS)})",
+          tuple(o.customer_total for o in analysis.options)),
          (f"For the organisation (out of {most})",
-          [o.organisation_total for o in analysis.options])],
+          tuple(o.organisation_total for o in analysis.options))),
         "Total score", most)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from .analysis import Finding
+from .figures import Table, Timeline
 
 MIN_GOALS = 3
 MAX_WEEKS = 26
@@ -85,22 +86,18 @@ def check_plan(plan: Plan, today: dt.date | None = None) -> tuple[Finding, ...]:
     return tuple(found)
 
 
-def plan_table(plan: Plan):
-    import pandas as pd
-
-    rows = [{"Start": g.start.strftime("%d %b %Y"), "End": g.end.strftime("%d %b %Y"),
-             "Weeks": g.weeks, "What to get better at": g.area, "How": g.action,
-             "Support": g.support, "How I will know": g.evidence} for g in plan.goals]
-    table = pd.DataFrame(rows, columns=["Start", "End", "Weeks", "What to get better at", "How",
-                                        "Support", "How I will know"])
-    table.index = range(1, len(rows) + 1)
-    table.index.name = "Goal"
-    return table
+def plan_table(plan: Plan) -> Table:
+    """The goals in date order, numbered from 1."""
+    columns = ("Goal", "Start", "End", "Weeks", "What to get better at", "How", "Support",
+               "How I will know")
+    return Table(columns, tuple(
+        (n, g.start.strftime("%d %b %Y"), g.end.strftime("%d %b %Y"), g.weeks, g.area,
+         g.action, g.support, g.evidence) for n, g in enumerate(plan.goals, start=1)))
 
 
-def timeline_chart(plan: Plan) -> str:
-    """Each goal as a numbered bar from its start to its finish date, as SVG."""
-    from ..charts import timeline_chart as chart
-
-    return chart("My development timeline",
-                 [(f"{n}. {g.area}", g.start, g.end) for n, g in enumerate(plan.goals, start=1)])
+def timeline_chart(plan: Plan) -> Timeline:
+    """Each goal as a numbered bar from its start to its finish date
+    (:func:`workbook.charts.timeline_chart` draws it)."""
+    return Timeline("My development timeline",
+                    tuple((f"{n}. {g.area}", g.start, g.end)
+                          for n, g in enumerate(plan.goals, start=1)))

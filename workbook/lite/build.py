@@ -206,7 +206,7 @@ def assemble_pyodide(lock: dict, cache: Path, target: Path,
     import workbook
 
     wheel = workbook_wheel(target)
-    depends = ["ipywidgets", "pyyaml", "fastjsonschema", "jupyter-core"]
+    depends = ["ipywidgets", "pyyaml", "fastjsonschema", "jupyter-core", "jinja2"]
     packages["workbook"] = lock_entry("workbook", workbook.__version__, wheel, ["workbook"],
                                       depends)
     def canonical(name: str) -> str:

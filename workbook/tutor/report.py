@@ -1,8 +1,9 @@
 """HTML reports for tutors (a cohort report) and learners (a printable evidence pack).
 
-Tables are built with pandas; charts with matplotlib (embedded as PNG with alt text and the
-same facts in a table). Colours come from the Okabe-Ito colour-blind-safe palette, and every
-state is also written in words.
+The pages are Jinja2 templates (workbook/assets/templates/report/), filled in by
+:func:`workbook.render.render`, which escapes every value; charts are drawn with matplotlib
+(embedded as PNG with alt text and the same facts in a table). Colours come from the Okabe-Ito
+colour-blind-safe palette, and every state is also written in words.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from ..charts import new_figure, png
 from ..content.records import Course
+from ..engine.figures import Table
+from ..render import render
 from .evidence import (
     MET,
     NOT_YET,
@@ -32,20 +34,6 @@ from .evidence import (
 )
 
 STATE_COLOURS = {NOT_YET: "#e6e6e6", WORKING: "#E69F00", MET: "#0072B2"}
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 1rem auto; color: #1a1a1a;
-       line-height: 1.45; padding: 0 1rem; }
-table { border-collapse: collapse; margin: 0.6rem 0; }
-th, td { border: 1px solid #6b6b6b; padding: 0.25rem 0.5rem; text-align: left; }
-th { background: #ececec; }
-.flag { font-weight: bold; }
-img { max-width: 100%; }
-td { vertical-align: top; }
-.wide { overflow-x: auto; }
-td details { min-width: 14rem; }
-td details[open] p { width: 28rem; max-width: 60vw; margin: 0.3rem 0; }
-@media print { .noprint { display: none; } }
-"""
 
 
 @dataclass(frozen=True)
@@ -97,25 +85,15 @@ def _order(item: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in item.replace("r", "").split("."))
 
 
-def html_table(rows: Sequence[dict[str, str | int]]) -> str:
-    """Rows of text and whole numbers as the same HTML as pandas' ``to_html(index=False)``:
-    pandas took 3 s or more to write 500 learners' evidence packs (benchmarks/report_scale.py)
-    and the packs need none of its number formatting."""
-    def cell(tag: str, value: str | int) -> str:
-        text = str(value).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        return f"      <{tag}>{escape(text.strip(), quote=False)}</{tag}>"
-
-    lines = ['<table border="1" class="dataframe">', "  <thead>",
-             '    <tr style="text-align: right;">', *(cell("th", c) for c in rows[0]),
-             "    </tr>", "  </thead>", "  <tbody>"]
-    for row in rows:
-        lines += ["    <tr>", *(cell("td", v) for v in row.values()), "    </tr>"]
-    return "\n".join([*lines, "  </tbody>", "</table>"])
+def same_decimals(values: Sequence[float]) -> list[str]:
+    """Numbers in one column written with the same number of decimal places, at least one
+    (0.5 and 0.75 as 0.50 and 0.75), as the report has always shown them."""
+    places = max([1, *(len(repr(float(v)).partition(".")[2]) for v in values)])
+    return [f"{v:.{places}f}" for v in values]
 
 
-def _img(figure, alt: str) -> str:
-    data = base64.b64encode(png(figure)).decode("ascii")
-    return f"<img src='data:image/png;base64,{data}' alt='{escape(alt)}'>"
+def _png(figure) -> str:
+    return base64.b64encode(png(figure)).decode("ascii")
 
 
 HEATMAP_MAX_LEARNERS = 40
@@ -261,16 +239,11 @@ def _percentages(course: Course, scores: Sequence[ItemScore]) -> dict[str, dict[
             for unit, learners in per.items()}
 
 
-def _not_graded_html(left_out: dict[tuple[str, str], str]) -> list[str]:
-    """The hand-ins autograde could not grade: listed, as they are left out of every figure."""
-    if not left_out:
-        return []
-    rows = [{"Learner": learner, "Unit": unit, "Why": reason}
+def _not_graded_rows(left_out: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+    """The hand-ins autograde could not grade (learner, unit, why): listed, as they are left
+    out of every figure."""
+    return [(learner, unit, reason)
             for (unit, learner), reason in sorted(left_out.items(), key=lambda kv: kv[0][::-1])]
-    return ["<h2>Not graded</h2>",
-            f"<p>{len(rows)} hand-in{'s' if len(rows) != 1 else ''} could not be graded. They "
-            "are left out of every figure, chart and table in this report (they are not "
-            "zeros); look at them and run workbook autograde again.</p>", html_table(rows)]
 
 
 def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[ItemScore],
@@ -282,8 +255,6 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     ``not_graded`` ((unit, learner) to the reason) is listed; their scores are not given.
     ``names`` gives each learner's name (from the roster) for the tables and pack titles."""
     names = names or {}
-    import pandas as pd
-
     evidence = build_evidence(scores, learners, list(course.criteria), workplace_needs(course),
                               observations)
     percent = _percentages(course, scores)
@@ -296,79 +267,48 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     figures = CohortFigures(len(learners), sum(len(p) for p in percent.values()), mean, grades,
                             sum(1 for s in stats if s.flag))
 
-    summary = pd.DataFrame([{
-        "Unit": u, "Submissions": len(percent[u]), "Mean %": round(mean[u], 1),
-        "Lowest %": round(min(percent[u].values()), 1),
-        "Highest %": round(max(percent[u].values()), 1)} for u in units])
-    evidence_table = pd.DataFrame([{
-        "Learner": escape(learner), "Name": escape(names.get(learner, "")),
-        **{f.id: f"{evidence.counts(learner, f.id + '-')[MET]} met"
-           for f in course.frameworks},
-        **{u.id: f"{sum(evidence.states[learner][c] == MET for c in u.criteria)}"
-                 f"/{len(u.criteria)}" for u in course.units},
-        "OCR Unit 7 estimate": ocr_grade(evidence.states[learner]),
-        "Still to evidence": _still_to_evidence(evidence, learner)} for learner in learners])
+    summary = _columns_of(
+        ("Unit", "Submissions", "Mean %", "Lowest %", "Highest %"),
+        [units, [len(percent[u]) for u in units],
+         same_decimals([round(mean[u], 1) for u in units]),
+         same_decimals([round(min(percent[u].values()), 1) for u in units]),
+         same_decimals([round(max(percent[u].values()), 1) for u in units])])
+    learner_columns = ("Learner", "Name", *(f.id for f in course.frameworks),
+                       *(u.id for u in course.units), "OCR Unit 7 estimate", "Still to evidence")
+    learner_rows = [{
+        "cells": (learner, names.get(learner, ""),
+                  *(f"{evidence.counts(learner, f.id + '-')[MET]} met" for f in course.frameworks),
+                  *(f"{sum(evidence.states[learner][c] == MET for c in u.criteria)}"
+                    f"/{len(u.criteria)}" for u in course.units),
+                  ocr_grade(evidence.states[learner])),
+        "still": {state: found for state, found in evidence.still_to_evidence(learner).items()
+                  if found}} for learner in learners]
     counts = state_counts(evidence)
-    criteria_table = pd.DataFrame([{
-        "Criterion": c, "What it means": course.criteria[c].summary,
-        **{f"Learners {s}": counts[c][s] for s in (MET, WORKING, NOT_YET)}}
-        for c in evidence.criteria])
-    if len(learners) <= HEATMAP_MAX_LEARNERS:
-        matrix = [
-            "<p>Each square is one criterion for one learner: "
-            + ", ".join(f"{s}" for s in STATES) + " (colours and symbols in the key). The "
-            "table gives the counts in words: criteria met per framework, and per unit (met "
-            "out of the unit's criteria), and every criterion each learner still has to "
-            "evidence.</p>",
-            _img(heatmap(evidence, "Evidence matrix"), "Heatmap of criteria met, working "
-                 "towards and not yet, per learner; the table below gives the counts and the "
-                 "criteria still to evidence.")]
-    else:
-        matrix = [
-            f"<p>With more than {HEATMAP_MAX_LEARNERS} learners a square per learner and "
-            "criterion is too small to read, so the chart shows how many learners are in each "
-            "state on each criterion: " + ", ".join(f"{s}" for s in STATES) + " (colours and "
-            "hatching in the key; the last table in this section gives the same counts). The "
-            "table after the chart gives each learner's counts in words and every criterion "
-            "they still have to evidence; each learner's evidence pack has the items behind "
-            "them.</p>",
-            _img(criteria_summary(evidence, f"Evidence per criterion ({len(learners)} "
-                                  "learners)"),
-                 "Stacked columns, one per criterion grouped by framework: how many learners "
-                 "have met it, are working towards it and have no evidence for it yet; the table "
-                 "below the learners' table gives the same counts.")]
-    items = pd.DataFrame([{
-        "Unit": s.unit, "Check": s.item, "Answered": s.answered,
-        "Facility": round(s.facility, 2),
-        "Discrimination": "" if s.discrimination is None else round(s.discrimination, 2),
-        "Flag": s.flag} for s in stats])
-
-    html = [f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
-            f"<title>Cohort report</title><style>{STYLE}</style></head><body>",
-            "<h1>Cohort report: Challenging Customers Workbook</h1>",
-            f"<p><strong>{figures.learners}</strong> learners, <strong>{figures.submissions}"
-            f"</strong> marked submissions. OCR Unit 7 estimates: "
-            + ", ".join(f"{g}: {n}" for g, n in grades.items()) + ".</p>",
-            *_not_graded_html(not_graded or {}),
-            "<h2>Scores per unit</h2>", summary.to_html(index=False),
-            _img(score_distribution({u: list(percent[u].values()) for u in units}),
-                 "Box plot of learners' scores per unit; the table above gives the same "
-                 "figures."),
-            "<h2>Evidence against the criteria</h2>", *matrix,
-            "<p>Open a learner's <em>still to evidence</em> cell to read every criterion "
-            "they have not met yet.</p>",
-            "<div class='wide'>", evidence_table.to_html(index=False, escape=False), "</div>",
-            "<h3>Learners in each state, per criterion</h3>",
-            criteria_table.to_html(index=False),
-            "<h2>Item analysis of the knowledge checks</h2>",
-            "<p>Facility is the share of marks earned (1 = everyone right). Discrimination "
-            "is the facility among the top third of learners on that unit minus the bottom "
-            "third: near 0 or below means the question does not separate stronger from "
-            "weaker learners. Flagged: too easy (facility above 0.9), too hard (below 0.3), "
-            "misleading (discrimination below 0).</p>",
-            items.to_html(index=False), "</body></html>"]
+    criteria = Table(
+        ("Criterion", "What it means", *(f"Learners {s}" for s in (MET, WORKING, NOT_YET))),
+        tuple((c, course.criteria[c].summary, *(counts[c][s] for s in (MET, WORKING, NOT_YET)))
+              for c in evidence.criteria))
+    discrimination = [s.discrimination for s in stats]
+    items = _columns_of(
+        ("Unit", "Check", "Answered", "Facility", "Discrimination", "Flag"),
+        [[s.unit for s in stats], [s.item for s in stats], [s.answered for s in stats],
+         same_decimals([round(s.facility, 2) for s in stats]),
+         ([str(round(d, 2)) if d is not None else "" for d in discrimination]
+          if None in discrimination else same_decimals([round(d, 2) for d in discrimination])),
+         [s.flag for s in stats]])
+    small = len(learners) <= HEATMAP_MAX_LEARNERS
+    html = render(
+        "report/cohort.html.j2", title="Cohort report", figures=figures,
+        not_graded=_not_graded_rows(not_graded or {}), summary=summary,
+        distribution=_png(score_distribution({u: list(percent[u].values()) for u in units})),
+        states=STATES, heatmap_max=HEATMAP_MAX_LEARNERS,
+        heatmap=_png(heatmap(evidence, "Evidence matrix")) if small else "",
+        per_criterion="" if small else _png(criteria_summary(
+            evidence, f"Evidence per criterion ({len(learners)} learners)")),
+        learner_columns=learner_columns, learner_rows=learner_rows, criteria=criteria,
+        items=items)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "cohort.html").write_text("\n".join(html), encoding="utf-8")
+    (out / "cohort.html").write_text(html, encoding="utf-8")
     by_learner: dict[str, list[ItemScore]] = defaultdict(list)
     for score in scores:  # each pack then reads its own scores, not the whole cohort's
         by_learner[score.learner].append(score)
@@ -383,45 +323,29 @@ def cohort_report(course: Course, learners: Sequence[str], scores: Sequence[Item
     return figures
 
 
-def _still_to_evidence(evidence: Evidence, learner: str) -> str:
-    """Every criterion the learner has not met, in words, working towards first: HTML, the
-    counts in a summary line and the criteria in wrapping text that opens from it (a column
-    of 90 criteria made every row hundreds of pixels tall)."""
-    chosen = {state: found for state, found in evidence.still_to_evidence(learner).items()
-              if found}
-    if not chosen:
-        return "none: every criterion met"
-    summary = ", ".join(f"{state} {len(found)}" for state, found in chosen.items())
-    parts = "; ".join(f"{state} ({len(found)}): {', '.join(found)}"
-                      for state, found in chosen.items())
-    return f"<details><summary>{escape(summary)}</summary><p>{escape(parts)}</p></details>"
+def _columns_of(headings: Sequence[str], columns: Sequence[Sequence[str | int]]) -> Table:
+    """A table from its columns (each a list of one column's cells, top to bottom)."""
+    return Table(tuple(headings), tuple(zip(*columns, strict=True)))
 
 
 def observation_section(course: Course, learner: str,
-                        observations: Sequence[Observation]) -> list[str]:
-    """The evidence pack's workplace evidence: each observation or witness testimony, the
-    units' observation requirements as counts, and a block for the assessor and learner to
-    sign."""
+                        observations: Sequence[Observation]) -> str:
+    """The evidence pack's workplace evidence (workbook/assets/templates/report/
+    observations.html.j2): each observation or witness testimony, the units' observation
+    requirements as counts, and a block for the assessor and learner to sign."""
+    return render("report/observations.html.j2",
+                  **_observation_context(course, learner, observations))
+
+
+def _observation_context(course: Course, learner: str,
+                         observations: Sequence[Observation]) -> dict[str, object]:
     mine = sorted((o for o in observations if o.learner == learner), key=lambda o: o.date)
-    html = ["<h2>Workplace evidence: observations and witness testimony</h2>"]
-    if mine:
-        html.append(html_table([{
-            "Date": o.date, "Kind": "observation" if o.kind == "observation"
-            else "witness testimony", "Observed by": o.observer, "Context": o.context,
-            "Criteria": ", ".join(o.criteria), "Note": o.note} for o in mine]))
-    else:
-        html.append("<p>None recorded yet (a tutor records them with workbook observe).</p>")
-    counts = requirement_counts(course, mine, learner)
-    if counts:
-        html.append("<p>What the units need observed by an assessor: "
-                    + "; ".join(escape(str(c)) for c in counts) + ".</p>")
-    html.append("<h3>Sign-off</h3><p>We confirm that the observations above are a true record "
-                "of the learner's work.</p>")
-    blank = "<td style='min-width: 12rem; height: 2.6rem'></td>"
-    html.append("<table><tr><th>Role</th><th>Name</th><th>Signature</th><th>Date</th></tr>"
-                + "".join(f"<tr><td>{role}</td>{blank * 3}</tr>"
-                          for role in ("Assessor", "Learner")) + "</table>")
-    return html
+    observed = Table(
+        ("Date", "Kind", "Observed by", "Context", "Criteria", "Note"),
+        tuple((o.date, "observation" if o.kind == "observation" else "witness testimony",
+               o.observer, o.context, ", ".join(o.criteria), o.note) for o in mine))
+    return {"observed": observed,
+            "requirements": [str(c) for c in requirement_counts(course, mine, learner)]}
 
 
 def evidence_pack(course: Course, learner: str, evidence: Evidence,
@@ -435,12 +359,12 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
     could not be graded."""
     mine = [s for s in scores if s.learner == learner]
     units = [u for u in course.assignments if any(s.unit == u for s in mine)]
-    marks = [{
-        "Unit": u, "Title": course.assignment(u).title,
-        "Points": f"{sum(s.score or 0 for s in mine if s.unit == u):g} of "
-                  f"{course.assignment(u).total_points}",
-        "Reflections waiting to be marked": sum(1 for s in mine if s.unit == u
-                                                 and s.score is None)} for u in units]
+    marks = Table(
+        ("Unit", "Title", "Points", "Reflections waiting to be marked"),
+        tuple((u, course.assignment(u).title,
+               f"{sum(s.score or 0 for s in mine if s.unit == u):g} of "
+               f"{course.assignment(u).total_points}",
+               sum(1 for s in mine if s.unit == u and s.score is None)) for u in units))
     rows = []
     for criterion in course.criteria:
         state = evidence.states[learner][criterion]
@@ -449,25 +373,16 @@ def evidence_pack(course: Course, learner: str, evidence: Evidence,
         items = ", ".join([f"{s.item} ({s.status})" for s in evidence.items[learner][criterion]]
                           + [f"{o.kind} {o.date}"
                              for o in evidence.observed.get(learner, {}).get(criterion, ())])
-        rows.append({"Criterion": criterion, "What it means": course.criteria[criterion].summary,
-                     "State": state, "Evidence": items})
-    title = escape(f"{name} ({learner})" if name else learner)
-    html = [f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>"
-            f"<title>Evidence pack: {title}</title><style>{STYLE}</style></head><body>",
-            f"<h1>Evidence pack: {title}</h1>",
-            f"<p>OCR Unit 7 estimate: <strong>{ocr_grade(evidence.states[learner])}</strong>. "
-            f"Criteria met: {evidence.counts(learner)[MET]} of {len(course.criteria)}.</p>",
-            "<h2>Marks</h2>", html_table(marks) if marks else "<p>No marks yet.</p>",
-            *[f"<p>{escape(u)} is not graded yet ({escape(why)}): it is not counted here.</p>"
-              for u, why in sorted((not_graded or {}).items())],
-            "<h2>Criteria evidenced</h2>", html_table(rows) if rows else "<p>None yet.</p>",
-            *observation_section(course, learner, observations)]
-    if reflections:
-        html.append("<h2>My reflections</h2>")
-        for title, text in reflections.items():
-            html.append(f"<h3>{escape(title)}</h3><p>{escape(text)}</p>")
-    html.append("</body></html>")
+        rows.append((criterion, course.criteria[criterion].summary, state, items))
+    who = f"{name} ({learner})" if name else learner
+    html = render(
+        "report/evidence_pack.html.j2", title=f"Evidence pack: {who}", who=who,
+        grade=ocr_grade(evidence.states[learner]), met=evidence.counts(learner)[MET],
+        criteria_count=len(course.criteria), marks=marks,
+        not_graded=sorted((not_graded or {}).items()),
+        evidenced=Table(("Criterion", "What it means", "State", "Evidence"), tuple(rows)),
+        reflections=reflections or {}, **_observation_context(course, learner, observations))
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{learner}.html"
-    path.write_text("\n".join(html), encoding="utf-8")
+    path.write_text(html, encoding="utf-8")
     return path

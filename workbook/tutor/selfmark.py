@@ -20,7 +20,6 @@ import getpass
 import re
 import shutil
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import nbformat
@@ -28,6 +27,7 @@ import nbformat
 from ..checks import MISSING, format_problem, normalise
 from ..content.records import Assignment, Course, KnowledgeCheck
 from ..progress import learner_id, progress_dir
+from ..render import macros, render
 from .cohort import item_scores
 from .evidence import build_evidence, workplace_needs
 from .marking import written_answer
@@ -187,40 +187,19 @@ def result_lines(result: SelfMarkResult) -> list[str]:
 
 
 def marks_items(result: SelfMarkResult) -> list[str]:
-    """One HTML list item per question and per reflection, for the page and the button."""
-    items = []
-    for q in result.questions:
-        mark = "✓ Right" if q.status == "right" else "✗ Not right"
-        items.append(f"<li><strong>Question {escape(q.number)}: {mark}</strong> "
-                     f"({q.earned:g} of {q.points:g} mark{'s' if q.points != 1 else ''})"
-                     + (f"<br>{escape(q.reason)}" if q.reason else "") + "</li>")
-    items += [f"<li><strong>Reflection {escape(note.number)}</strong> ({escape(note.title)}, "
-              f"up to {note.points} marks): {reflection_state(note)}</li>"
-              for note in result.reflections]
-    return items
+    """One HTML list item per question and per reflection, for the page and the button
+    (workbook/assets/templates/selfmark/marks.html.j2)."""
+    marks = macros("selfmark/marks.html.j2")
+    return ([marks.question(q) for q in result.questions]
+            + [marks.reflection(note, reflection_state(note)) for note in result.reflections])
 
 
 def page_html(result: SelfMarkResult) -> str:
     """The learner's marks page: plain HTML, no scripts, readable in any browser."""
     items = marks_items(result)
-    rows, notes = items[:len(result.questions)], items[len(result.questions):]
-    hidden = ("" if result.answers_shown else
-              "<p>Your tutor goes through the right answers after everyone has handed in.</p>")
-    return "\n".join([
-        "<!DOCTYPE html>", "<html lang='en-GB'><head><meta charset='utf-8'>",
-        f"<title>My marks: {escape(result.title)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;font-size:1.05rem;line-height:1.5;"
-        "max-width:46rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a}"
-        "li{margin-bottom:.6rem}</style></head><body>",
-        f"<h1>My marks: {escape(result.title)}</h1>",
-        f"<p><strong>You scored {result.score:g} out of {result.max_score:g}</strong> on the "
-        "questions the computer marks.</p>", hidden,
-        "<h2>Questions</h2>", "<ul>", *rows, "</ul>",
-        *(["<h2>Written answers</h2>",
-           "<p>The computer does not mark these. They are not counted in the score above.</p>",
-           "<ul>", *notes, "</ul>"] if notes else []),
-        "<p>This page was made by <em>Mark my work</em>. Your notebook was not changed.</p>",
-        "</body></html>", ""])
+    return render("selfmark/page.html.j2", result=result,
+                  questions=items[:len(result.questions)],
+                  notes=items[len(result.questions):]) + "\n"
 
 
 def _nbgrader_id(name: str) -> str:

@@ -18,12 +18,15 @@ from typing import Any
 import ipywidgets as widgets
 from traitlets import Bool, Unicode
 
+from ..charts import bar_chart, timeline_chart
 from ..content.records import CHANNEL_NAMES, Organisation, Scenario
 from ..engine import analysis as engine
 from ..engine import development as plans
 from ..engine.analysis import ACTIONS, FACTORS, Analysis, Finding, FollowUp, OptionPlan
+from ..engine.figures import Table
 from ..progress import ProgressStore
-from .common import Activity, Chart, live_status, styled
+from ..render import macros, render
+from .common import PIECES, Activity, Chart, live_status, styled
 
 LISTS = {"causes": "What caused the problem? (one per line)",
          "indicators": "Signs you noticed in words, tone, body language or writing (one per line)",
@@ -34,16 +37,11 @@ STYLE = {"description_width": "initial"}
 
 
 def findings_html(findings: tuple[Finding, ...], done: str) -> str:
-    if not findings:
-        return f"<div class='wb-feedback wb-right'><span class='wb-mark'>✓ Complete.</span> " \
-               f"{escape(done)}</div>"
-    items = "".join(f"<li>{escape(f.message)}</li>" for f in findings)
-    return (f"<div class='wb-feedback wb-wrong'><span class='wb-mark'>✗ Still to do "
-            f"({len(findings)}):</span><ul class='wb-plain'>{items}</ul></div>")
+    return PIECES.findings(findings, done)
 
 
-def table_html(table) -> str:
-    return table.to_html(classes="wb-table", na_rep="–", escape=True, border=0)
+def table_html(table: Table) -> str:
+    return render("widgets/table.html.j2", table=table)
 
 
 def form_controls(form: Any, thing: str, add_tooltip: str, remove: Callable[[Any], None],
@@ -135,9 +133,9 @@ class AnalysisForm(Activity, widgets.VBox):
         self._status = live_status()
         self.chart = Chart()
 
-        heading = (f"<h3>Analyse: {escape(scenario.title)}</h3><p class='wb-meta'>"
-                   f"{escape(scenario.customer.name)} · {escape(CHANNEL_NAMES[scenario.channel])}"
-                   f"</p><p>{escape(scenario.situation)}</p>")
+        heading = macros("widgets/analysis.html.j2").heading(scenario,
+                                                             CHANNEL_NAMES[scenario.channel])
+        # A one-element label: an f-string says it more plainly than a template would.
         section = lambda text: widgets.HTML(value=styled(f"<h4>{escape(text)}</h4>"))  # noqa: E731
         self.children = (
             widgets.HTML(value=styled(heading)),
@@ -199,7 +197,9 @@ class AnalysisForm(Activity, widgets.VBox):
             self.findings, "Your analysis has every part, and your recommendation fits your "
             "authority and your own scores."))
         if self.analysis.options:
-            self.chart_svg = engine.options_chart(self.analysis)
+            data = engine.options_chart(self.analysis)
+            self.chart_svg = bar_chart(data.title, data.groups, data.series, data.y_label,
+                                       data.y_max)
             self.chart.show(self.chart_svg, "Bar chart of each option's scores for the customer "
                             "and for the organisation; the table above gives the same scores.")
         self._say("Checked. " + ("Well done: nothing is missing." if self.complete else
@@ -405,7 +405,8 @@ class DevelopmentPlanner(Activity, widgets.VBox):
             self.remove_choice.value = 1  # "Remove it" always has one chosen
         self._table.value = styled(table_html(plans.plan_table(self.plan))) if goals else ""
         if goals:
-            self.chart_svg = plans.timeline_chart(self.plan)
+            data = plans.timeline_chart(self.plan)
+            self.chart_svg = timeline_chart(data.title, data.rows)
             self.chart.show(self.chart_svg, "Timeline of your goals, each from its start date "
                             "to its finish date; the table above gives the same dates.")
 

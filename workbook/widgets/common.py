@@ -13,6 +13,9 @@ import ipywidgets as widgets
 
 from ..content.records import CHANNEL_NAMES, Statement
 from ..progress import ProgressStore
+from ..render import macros
+
+PIECES = macros("widgets/common.html.j2")
 
 SETTING_NAMES = {
     "retail": "shop", "utilities": "energy or water company", "travel": "travel",
@@ -100,6 +103,9 @@ def live_status() -> widgets.HTML:
     return status
 
 
+# styled() and status_html() stay f-strings: each wraps one element around text that is
+# already safe (a stylesheet, markup from a template) or escaped here; a template would only
+# restate the one tag (docs/decisions.md, "One way to render").
 def styled(html: str) -> str:
     """Wrap activity HTML with the stylesheet so it renders the same in any front end."""
     return f"<style>{stylesheet()}</style><div class='wb-activity'>{html}</div>"
@@ -117,21 +123,21 @@ def html_widget(html: str) -> widgets.HTML:
 
 def statement_html(statement: Statement, heading: str) -> str:
     """A line as a learner sees it: who, through which channel, the cue, then the words."""
+    return PIECES.statement(*statement_parts(statement, heading))
+
+
+def statement_parts(statement: Statement, heading: str) -> tuple:
+    """What :func:`statement_html` shows: the line, its heading, who says it, the channel and
+    the setting in words."""
     who = "member of staff" if statement.speaker == "staff" else (
         "internal customer (a colleague)" if statement.internal else "customer")
-    meta = (f"<strong>{escape(heading)}</strong> · {escape(statement.name)}, {who} · "
-            f"{escape(CHANNEL_NAMES[statement.channel])} · "
-            f"{escape(SETTING_NAMES.get(statement.setting, statement.setting))}")
-    cue = f"<p class='wb-cue'>({escape(statement.cue)})</p>" if statement.cue else ""
-    return (f"<div class='wb-line'><p class='wb-meta'>{meta}</p>{cue}"
-            f"<p class='wb-quote'>“{escape(statement.text)}”</p></div>")
+    return (statement, heading, who, CHANNEL_NAMES[statement.channel],
+            SETTING_NAMES.get(statement.setting, statement.setting))
 
 
 def feedback_html(correct: bool, message: str) -> str:
     """Right or wrong shown by a symbol and a word as well as colour."""
-    mark, css = ("✓ Right", "wb-right") if correct else ("✗ Not quite", "wb-wrong")
-    return (f"<div class='wb-feedback {css}'><span class='wb-mark'>{mark}.</span> "
-            f"{escape(message)}</div>")
+    return PIECES.feedback(correct, message)
 
 
 class Chart(widgets.HTML):
@@ -145,6 +151,5 @@ class Chart(widgets.HTML):
 
     def show(self, svg: str, alt: str) -> None:
         self.svg = svg
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        self.value = (f'<img src="data:image/svg+xml;base64,{data}" '
-                      f'alt="{escape(alt, quote=True)}" style="max-width: 100%; height: auto;">')
+        self.value = str(PIECES.chart(base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+                                      alt))

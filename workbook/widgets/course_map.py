@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..content.records import Course
 from ..progress import ProgressStore
+from ..render import macros
 from .common import html_widget
+
+PANELS = macros("widgets/course_map.html.j2")
 
 
 def unit_status(course: Course, unit_id: str) -> tuple[bool, bool]:
@@ -25,35 +27,12 @@ def course_map_view(course: Course) -> widgets.HTML:
     rows = []
     for unit in course.units:
         lesson, assignment = unit_status(course, unit.id)
-        lesson_cell = (f"<code>{escape(Path(unit.lesson).name)}</code>" if lesson
-                       else "Coming soon")
-        check_cell = f"<code>{escape(unit.assignment)}</code>" if assignment else "Coming soon"
-        rows.append(f"<tr><td>{unit.number}</td><td><strong>{escape(unit.title)}</strong><br>"
-                    f"{escape(unit.summary)}</td><td>{lesson_cell}</td><td>{check_cell}</td></tr>")
+        rows.append((unit, Path(unit.lesson).name if lesson else "",
+                     unit.assignment if assignment else ""))
     ready = sum(unit_status(course, u.id)[0] for u in course.units)
-    html = ("<h3>Course map</h3>"
-            f"<p>{ready} of {len(course.units)} units are ready to study.</p>"
-            "<table class='wb-table'><caption class='wb-note'>The units of the course, in order"
-            "</caption><thead><tr><th scope='col'>Unit</th><th scope='col'>What you will learn"
-            "</th><th scope='col'>Lesson (in the notebooks folder)</th>"
-            "<th scope='col'>Knowledge check</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
-    view = html_widget(html)
+    view = html_widget(PANELS.course_map(rows, ready, len(course.units)))
     view.add_class("wb-course-map")
     return view
-
-
-BROWSER_NOTE = (
-    "<h4>In the browser edition</h4>"
-    "<p>Your work is kept in <strong>this web browser, for this website only</strong>. It stays "
-    "when you close the page, but not if you clear the browser's data, use a private window "
-    "or change computer or browser.</p>"
-    "<p><strong>Keep a backup:</strong> in the file list on the left, right-click a notebook "
-    "(or the <code>my_progress</code> folder's files) and choose <strong>Download</strong>. Keep "
-    "the files, or hand a knowledge check in to your tutor.</p>"
-    "<p><strong>Put a backup back:</strong> open the same folder in the file list, then drag "
-    "the file in, or use the Upload button (the arrow pointing up) above the list.</p>")
-"""What the start page adds in the zero-install edition (JupyterLite)."""
 
 
 def in_browser() -> bool:
@@ -62,16 +41,7 @@ def in_browser() -> bool:
 
 
 def where_is_my_work_view(store: ProgressStore) -> widgets.HTML:
-    saved = store.saved_activities()
-    listing = "".join(f"<li><code>{escape(p.name)}</code></li>" for p in saved)
-    html = ("<h3>Where your work is saved</h3>"
-            "<p>Your answers in the activities are saved in your own folder, here:</p>"
-            f"<p><code>{escape(str(store.directory))}</code></p>"
-            + (f"<p>Saved so far:</p><ul>{listing}</ul>" if saved else
-               "<p>Nothing saved yet: it will appear here once you use an activity.</p>")
-            + "<p class='wb-note'>Your knowledge checks are saved in their own notebooks, like "
-            "any file: use File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).</p>"
-            + (BROWSER_NOTE if in_browser() else ""))
-    view = html_widget(html)
+    saved = [p.name for p in store.saved_activities()]
+    view = html_widget(PANELS.where_is_my_work(str(store.directory), saved, in_browser()))
     view.add_class("wb-where")
     return view

@@ -17,13 +17,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 from traitlets import Unicode
 
+from ..render import macros
 from .common import status_html, styled
 
 SAVE_SCRIPT = """
@@ -159,9 +159,7 @@ def marks_html(result: Any, lines: list[str]) -> str:
     """The marks inside the notebook: the score, then one line per question and reflection."""
     from ..tutor.selfmark import marks_items
 
-    return (f"<p class='wb-score'><strong>{escape(lines[0])}</strong> Written answers are "
-            "not counted: your tutor marks them.</p>"
-            f"<ul class='wb-marks'>{''.join(marks_items(result))}</ul>")
+    return macros("selfmark/marks.html.j2").in_notebook(lines[0], marks_items(result))
 
 
 def mark_my_work(unit: str) -> MarkMyWork | widgets.HTML:

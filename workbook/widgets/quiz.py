@@ -39,31 +39,27 @@ from ..engine.quiz import (
     summarise_history,
 )
 from ..progress import ProgressStore
+from ..render import macros
 from .common import Activity, live_status, styled
 
+VIEWS = macros("widgets/quiz.html.j2")
 ANY = "any"
 CHOOSE = "Choose…"
+
+
+HOW = {"single": "Choose one answer.", "true-false": "Choose True or False.",
+       "multiple": "Choose all that apply: tick every right answer.",
+       "match": "Choose a match for each situation."}
 
 
 def question_html(question: Question, number: int, total: int, topic: str,
                   order: tuple[int, ...]) -> str:
     """The question as a learner reads it: where it sits in the quiz, then the situation."""
-    level = DIFFICULTIES[question.difficulty]
-    meta = (f"<strong>Question {number} of {total}</strong> · {escape(topic)} · "
-            f"{escape(level)}")
-    paragraphs = "".join(f"<p>{escape(p.strip())}</p>"
-                         for p in question.question.split("\n\n") if p.strip())
-    how = {"single": "Choose one answer.", "true-false": "Choose True or False.",
-           "multiple": "Choose all that apply: tick every right answer.",
-           "match": "Choose a match for each situation."}[question.type]
-    situations = ""
-    if question.type == "match":
-        items = "".join(f"<li><strong>Situation {n}.</strong> "
-                        f"{escape(question.pairs[position].situation)}</li>"
-                        for n, position in enumerate(order, start=1))
-        situations = f"<ol class='wb-plain'>{items}</ol>"
-    return (f"<div class='wb-line'><p class='wb-meta'>{meta}</p>{paragraphs}{situations}"
-            f"<p class='wb-cue'>{how}</p></div>")
+    paragraphs = [p.strip() for p in question.question.split("\n\n") if p.strip()]
+    situations = ([question.pairs[position].situation for position in order]
+                  if question.type == "match" else [])
+    return VIEWS.question(question, number, total, topic, DIFFICULTIES[question.difficulty],
+                          paragraphs, HOW[question.type], situations)
 
 
 def result_html(item: QuestionResult) -> str:
@@ -71,35 +67,7 @@ def result_html(item: QuestionResult) -> str:
     then the options. Only an option the learner chose and got wrong is marked wrong (✗); a
     right answer is marked ✓ and said to be the answer; the reasons for the other options are
     folded away under "Why the other answers are not right"."""
-    css = "wb-right" if item.correct else "wb-wrong"
-    mark = "✓ Right" if item.correct else "✗ Not quite"
-    rows, others = [], []
-    for part in item.parts:
-        if item.question.type == "match":
-            symbol, state, kind = (("✓", "Matched correctly", "wb-right") if part.right else
-                                   ("✗", "Not matched correctly", "wb-wrong"))
-            rows.append(f"<li class='wb-part {kind}'><span class='wb-mark'>{symbol} Situation "
-                        f"{part.label}: {state}.</span> {escape(part.message)}</li>")
-            continue
-        label = "" if item.question.type == "true-false" else f"{escape(part.label)}. "
-        text = f"{label}{escape(part.text)}"
-        if part.chosen and part.right:
-            rows.append(f"<li class='wb-part wb-right'><span class='wb-mark'>✓ {text}</span> "
-                        f"<em>Your answer, and right.</em> {escape(part.message)}</li>")
-        elif part.chosen:
-            rows.append(f"<li class='wb-part wb-wrong'><span class='wb-mark'>✗ {text}</span> "
-                        f"<em>Your answer, but not right.</em> {escape(part.message)}</li>")
-        elif part.right:
-            rows.append(f"<li class='wb-part wb-answer'><span class='wb-mark'>✓ {text}</span> "
-                        f"<em>A right answer.</em> {escape(part.message)}</li>")
-        else:
-            others.append(f"<li><strong>{text}</strong> {escape(part.message)}</li>")
-    folded = (f"<details class='wb-others'><summary>Why the other answers are not right"
-              f"</summary><ul class='wb-plain'>{''.join(others)}</ul></details>"
-              if others else "")
-    return (f"<div class='wb-result'><p class='wb-feedback {css}'><span class='wb-mark'>"
-            f"{mark}.</span> {escape(item.summary)}</p><ul class='wb-plain wb-parts'>"
-            f"{''.join(rows)}</ul>{folded}</div>")
+    return VIEWS.result(item)
 
 
 class QuestionSlot:
@@ -459,6 +427,7 @@ class QuizActivity(Activity, widgets.VBox):
                   "question to question, the arrow keys to choose an answer or a match, and "
                   "Space to tick a box.")
         self._refresh_buttons()
+        # A one-element label: an f-string says it more plainly than a template would.
         self._title_html.value = styled(f"<h3>{escape(self._title)}</h3>")
         parts: list[widgets.Widget] = [self._title_html, self._status]
         if self._filters is not None:

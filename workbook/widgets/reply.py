@@ -5,7 +5,6 @@ checklist. A thin view over :mod:`workbook.engine.reply`. Python twins:
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -14,32 +13,18 @@ from traitlets import Int, Unicode
 from ..content.records import CHANNEL_NAMES, RewriteSet, RewriteTask
 from ..engine.reply import LONG_SENTENCE, ReplyReport, check_reply
 from ..progress import ProgressStore
+from ..render import macros
 from .common import Activity, live_status, styled
+
+REPLY = macros("widgets/reply.html.j2")
 
 
 def task_html(task: RewriteTask) -> str:
-    return (f"<div class='wb-line'><p class='wb-meta'>{escape(task.customer)} · "
-            f"{escape(CHANNEL_NAMES[task.channel])}</p>"
-            f"<p><strong>The customer:</strong> “{escape(task.message)}”</p>"
-            f"<p><strong>A weak reply from staff:</strong> “{escape(task.poor_reply)}”</p></div>")
+    return REPLY.task(task, CHANNEL_NAMES[task.channel])
 
 
 def report_html(report: ReplyReport) -> str:
-    rows = []
-    for result in report.results:
-        mark = "✓" if result.passed else "✗"
-        rows.append(f"<li><span class='wb-mark'>{mark} {escape(result.rule.question)}</span> "
-                    f"{escape(result.message)}</li>")
-    if report.long_sentences:
-        rows.append(f"<li><span class='wb-mark'>✗ Are the sentences short enough?</span> "
-                    f"{len(report.long_sentences)} sentence(s) have more than {LONG_SENTENCE} "
-                    f"words. Split them up.</li>")
-    else:
-        rows.append("<li><span class='wb-mark'>✓ Are the sentences short enough?</span> "
-                    "Yes.</li>")
-    css = "wb-right" if report.passed == report.total else "wb-wrong"
-    return (f"<div class='wb-feedback {css}'><p>{escape(report.summary)}</p>"
-            f"<ul class='wb-plain'>{''.join(rows)}</ul></div>")
+    return REPLY.report(report, LONG_SENTENCE)
 
 
 class ReplyRewriter(Activity, widgets.VBox):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import string
 import time
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -37,8 +36,10 @@ from ..engine.scenario import (
     summarise,
 )
 from ..progress import ProgressStore, learner_id
+from ..render import macros
 from .common import Activity, Chart, live_status, styled
 
+VIEWS = macros("widgets/scenario.html.j2")
 QUALITY = {"good": ("✓ Good choice", "wb-right"),
            "okay": ("~ Okay, but there was a better choice", "wb-okay"),
            "poor": ("✗ Poor choice", "wb-wrong")}
@@ -46,54 +47,27 @@ QUALITY = {"good": ("✓ Good choice", "wb-right"),
 
 def mood_meter_html(mood: int) -> str:
     """The mood as a number, words and a bar of filled and empty squares."""
-    bar = "■" * mood + "□" * (MOOD_MAX - mood)
-    return (f"<p class='wb-meter' role='meter' aria-valuemin='0' aria-valuemax='{MOOD_MAX}' "
-            f"aria-valuenow='{mood}' aria-label=\"Customer's mood\">"
-            f"<strong>Customer's mood:</strong> {mood} out of {MOOD_MAX} "
-            f"({escape(mood_label(mood))}) <span aria-hidden='true' class='wb-bar'>{bar}</span>"
-            f"</p>")
+    return VIEWS.mood_meter(mood, MOOD_MAX, mood_label(mood))
 
 
 def intro_html(scenario: Scenario) -> str:
     kinds = ", ".join(CUSTOMER_TYPES[t] for t in scenario.customer.types)
-    return (f"<h3>{escape(scenario.title)}</h3><p class='wb-meta'>"
-            f"{escape(scenario.customer.name)} · {escape(CHANNEL_NAMES[scenario.channel])} · "
-            f"{escape(kinds)}</p><p>{escape(scenario.customer.about)}</p>"
-            f"<p><strong>What you know:</strong> {escape(scenario.situation)}</p>")
+    return VIEWS.intro(scenario, CHANNEL_NAMES[scenario.channel], kinds)
 
 
 def transcript_html(walk: Walk) -> str:
     """Every turn so far: what the customer said, what you chose and why it helped or not."""
-    name = walk.scenario.customer.name
-    parts = []
-    for number, step in enumerate(walk.steps, start=1):
-        mark, css = QUALITY[step.choice.quality]
-        parts.append(
-            f"<div class='wb-line'><p class='wb-meta'>Turn {number}</p>"
-            f"<p><strong>{escape(name)}:</strong> {escape(step.node.says)}</p>"
-            f"<p><strong>You:</strong> {escape(step.choice.say)}</p>"
-            f"<div class='wb-feedback {css}'><span class='wb-mark'>{mark}.</span> "
-            f"<em>Technique: {escape(TECHNIQUES[step.choice.technique])}.</em> "
-            f"{escape(step.choice.feedback)} (Mood {step.mood_before} → {step.mood_after}.)"
-            f"</div></div>")
-    return "".join(parts)
+    return VIEWS.transcript(walk.scenario.customer.name, [
+        (step, *QUALITY[step.choice.quality], TECHNIQUES[step.choice.technique])
+        for step in walk.steps])
 
 
 def turn_html(walk: Walk) -> str:
-    node = walk.node
-    cue = f"<p class='wb-cue'>({escape(node.cue)})</p>" if node.cue else ""
-    return (f"<div class='wb-line'><p class='wb-meta'>Turn {len(walk.steps) + 1}: "
-            f"{escape(walk.scenario.customer.name)}</p>{cue}"
-            f"<p class='wb-quote'>“{escape(node.says)}”</p></div>")
+    return VIEWS.turn(len(walk.steps) + 1, walk.scenario.customer.name, walk.node)
 
 
 def ending_html(walk: Walk) -> str:
-    summary = summarise(walk)
-    lines = summary.text.splitlines()
-    path = " → ".join(str(m) for m in walk.moods)
-    return (f"<div class='wb-line'><h3>The end: {escape(lines[0])}</h3>"
-            + "".join(f"<p>{escape(line)}</p>" for line in lines[1:])
-            + f"<p class='wb-note'>Mood turn by turn: {path} (out of {MOOD_MAX}).</p></div>")
+    return VIEWS.ending(summarise(walk).text.splitlines(), walk.moods, MOOD_MAX)
 
 
 class ScenarioPlayer(Activity, widgets.VBox):

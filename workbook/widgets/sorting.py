@@ -206,6 +206,7 @@ class SortingActivity(Activity, widgets.VBox):
         self._say("Choose assertive, aggressive or passive for each line, then press "
                   "“Check my answers”.")
         self._refresh_buttons()
+        # A one-element label: an f-string says it more plainly than a template would.
         self._title_html.value = styled(f"<h3>{escape(heading)}</h3>")
         self.children = (self._title_html, self._status, self._items_box, self._buttons,
                          self._progress)
