@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -17,6 +18,17 @@ BIN = str(Path(sys.executable).parent)
 # on PATH even when the venv is not activated.
 if BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
+
+
+@pytest.fixture(autouse=True)
+def alembic_head_asked_once():
+    """nbgrader asks the `alembic` command for its newest migration each time it creates a
+    gradebook: a new Python process, 1 to 4 seconds. The answer depends only on the installed
+    nbgrader, so once a test in this process has had it from the command, later tests reuse
+    it. (nbgrader run as a command, as the slow tests run it, still asks every time.)"""
+    api = sys.modules.get("nbgrader.api")
+    if api is not None and not hasattr(api.get_alembic_version, "cache_info"):
+        api.get_alembic_version = functools.cache(api.get_alembic_version)
 
 
 @pytest.fixture(autouse=True)

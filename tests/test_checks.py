@@ -185,22 +185,27 @@ def typed_forms() -> list[object]:
 
 
 def test_the_hidden_check_and_is_right_read_every_answer_the_same_way(course):
+    """Each different hidden check of units 1, 2 and 5 against every typed form. Checks of the
+    same kind and answer differ only in the answer variable's name (sources.hidden_check_source),
+    so one of them stands for the rest."""
     from workbook.tutor.sources import hidden_check_source, is_right
 
+    checks = {(check.kind, check.answer): check for unit in ("unit1", "unit2", "unit5")
+              for check in course.assignment(unit).checks}
+    assert {kind for kind, _ in checks} == {"letter", "word"} and len(checks) >= 10
     checked = 0
-    for unit in ("unit1", "unit2", "unit5"):
-        for check in course.assignment(unit).checks:
-            code = compile(hidden_check_source(check), "<hidden check>", "exec")
-            for value in typed_forms():
-                try:
-                    exec(code, {check.variable: value})
-                    passed = True
-                except BaseException as error:  # the check raises its own NotMarkedRight
-                    assert type(error).__name__ == "NotMarkedRight"
-                    passed = False
-                assert passed == is_right(check, value), (check.id, value)
-                checked += 1
-    assert checked > 20_000
+    for check in checks.values():
+        code = compile(hidden_check_source(check), "<hidden check>", "exec")
+        for value in typed_forms():
+            try:
+                exec(code, {check.variable: value})
+                passed = True
+            except BaseException as error:  # the check raises its own NotMarkedRight
+                assert type(error).__name__ == "NotMarkedRight"
+                passed = False
+            assert passed == is_right(check, value), (check.id, value)
+            checked += 1
+    assert checked > 15_000
 
 
 def test_the_rule_in_the_hidden_cell_is_the_rule_in_python():
