@@ -595,6 +595,8 @@ def test_the_learner_sees_no_tutor_tools_folders_or_news(lab, page):
     # Pop-ups come from plugins started by the time JupyterLab is restored: the news and
     # updates one is not there, and nothing has popped up.
     page.evaluate("() => window.jupyterapp.restored.then(() => null)")
+    assert page.evaluate("() => window.jupyterapp.hasPlugin("
+                         "'@jupyterlab/apputils-extension:notification')")  # the look-up works
     assert not page.evaluate(f"() => window.jupyterapp.hasPlugin({json.dumps(NEWS[0])})")
     next_frame(page)
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
