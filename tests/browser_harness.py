@@ -141,10 +141,46 @@ def open_address(page, address: str, run: bool = True, timeout: int = 90_000) ->
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=90_000)
     page.wait_for_function(KERNEL_IDLE, timeout=timeout)
     if run:
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_timeout(500)
-        page.wait_for_function(ALL_RUN, timeout=max(timeout, 120_000), polling=250)
+        run_all(page, timeout=max(timeout, 120_000))
     return time.monotonic() - start
+
+
+def run_all(page, timeout: int = 120_000) -> None:
+    """Run every cell of the open notebook and wait until the run is over: JupyterLab's
+    run-all command settles once every cell it ran has had its reply from the kernel; then
+    the kernel is idle and every code cell has an execution number."""
+    page.evaluate("""() => { window.wbRunAll = 'running';
+        window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+            () => { window.wbRunAll = 'done'; },
+            error => { window.wbRunAll = 'failed: ' + error; }); }""")
+    page.wait_for_function("() => window.wbRunAll !== 'running'", timeout=timeout, polling=250)
+    ran = page.evaluate("() => window.wbRunAll")
+    assert ran == "done", f"Run All did not finish: {ran}"
+    page.wait_for_function(ALL_RUN, timeout=timeout, polling=250)
+
+
+CURRENT_BOX = ("() => { const r = window.jupyterapp.shell.currentWidget.node"
+               ".getBoundingClientRect(); return [r.width, r.height]; }")
+
+
+def resize(page, width: int, height: int) -> None:
+    """Set the window's size and wait until JupyterLab has laid the open notebook out again
+    (the notebook's own box changes size once Lumino has handled the resize)."""
+    size = page.viewport_size
+    if size and (size["width"], size["height"]) == (width, height):
+        return
+    before = page.evaluate(CURRENT_BOX)
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(
+        f"""([w, h, before]) => innerWidth === w && innerHeight === h
+            && JSON.stringify(({CURRENT_BOX})()) !== JSON.stringify(before)""",
+        arg=[width, height, before], timeout=10_000)
+
+
+def next_frame(page) -> None:
+    """Wait until the page has handled what was just done to it and drawn the result: the
+    next animation frame, then the task after it (JupyterLab runs a key's command there)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
 
 
 def error_outputs(page) -> list[str]:

@@ -24,19 +24,22 @@ from dataclasses import dataclass
 import pytest
 
 from tests.browser_harness import (
-    ALL_RUN,
     ARTEFACTS,
     CHROMIUM,
     axe,
     copy_course,
     error_outputs,
     keyboard_fill,
+    next_frame,
     open_notebook,
     overflows,
+    resize,
+    run_all,
     start_lab,
     stop_lab,
 )
 from tests.conftest import ROOT
+from workbook.lab import NEWS
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}; .ci/run installs Debian's "
@@ -86,11 +89,10 @@ def shot(page, selector: str, name: str) -> None:
     # whole activity, so the picture is the activity and not the grey page around it.
     element = page.locator(selector).first
     height = element.evaluate("e => e.getBoundingClientRect().height")
-    page.set_viewport_size({"width": 1280, "height": int(min(max(900, height + 400), 8000))})
-    page.wait_for_timeout(300)
+    resize(page, 1280, int(min(max(900, height + 400), 8000)))
     element.scroll_into_view_if_needed()
     element.screenshot(path=str(target))
-    page.set_viewport_size({"width": 1280, "height": 900})
+    resize(page, 1280, 900)
     if os.environ.get("WORKBOOK_DOCS_SCREENSHOTS") and name in DOCS_SHOTS:
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target, DOCS / f"{name}.png")
@@ -234,6 +236,9 @@ def scenario_keyboard(page, sel):
 
 REPLY = ("I'm sorry your parcel has not arrived, Mrs Okafor. I will check with the courier "
          "today and call you back by 4pm with what I find out.")
+# The keyboard's reply also checks the customer agrees, so its result differs from the
+# mouse's: only pressing Check by keyboard can put it on screen.
+KEYBOARD_REPLY = REPLY + " Does that work for you?"
 
 
 def reply_mouse(page, sel):
@@ -245,9 +250,14 @@ def reply_mouse(page, sel):
 
 
 def reply_keyboard(page, sel):
-    keyboard_fill(page, sel, "Check my reply", texts={"Your better reply": REPLY})
-    page.wait_for_timeout(500)
-    assert "Nothing to check yet" not in status(page, sel)
+    from workbook.engine.reply import check_reply
+
+    said = check_reply(KEYBOARD_REPLY).summary
+    assert said != check_reply(REPLY).summary, "the two rounds must end differently"
+    keyboard_fill(page, sel, "Check my reply", texts={"Your better reply": KEYBOARD_REPLY})
+    wait_status(page, sel, f"^{re.escape(said)}$")
+    feedback = page.locator(f"{sel} .wb-feedback").inner_text()
+    assert "✓ Does it check the customer understands or agrees?" in feedback, feedback
 
 
 def reflection_mouse(page, sel):
@@ -411,6 +421,10 @@ def test_each_activity_by_mouse_then_keyboard(lab, page, activity):
     assert violations == [], violations
 
 
+NARROW = """s => { const out = document.querySelector(s).closest('.jp-OutputArea-output');
+  return Math.round(out.getBoundingClientRect().width) === 320; }"""
+
+
 @pytest.mark.parametrize("activity", ACTIVITIES, ids=[a.name for a in ACTIVITIES])
 def test_each_activity_fits_narrow_output_and_200_percent_zoom(lab, browser, activity):
     """Output 320 CSS pixels wide (WCAG reflow), and the page at 200% zoom (a 1280-pixel screen
@@ -421,13 +435,12 @@ def test_each_activity_fits_narrow_output_and_200_percent_zoom(lab, browser, act
         open_notebook(page, lab, f"notebooks/{activity.notebook}")
         page.add_style_tag(content=".jp-OutputArea-output { width: 320px !important; "
                                    "max-width: 320px !important; flex: none !important; }")
-        page.wait_for_timeout(300)
+        page.wait_for_function(NARROW, arg=activity.selector, timeout=10_000)
         found = overflows(page, activity.selector)
         assert found == [], f"320 px wide output: {found}"
         page.add_style_tag(content=".jp-OutputArea-output { width: auto !important; "
                                    "max-width: none !important; flex: 1 1 auto !important; }")
-        page.set_viewport_size({"width": 640, "height": 450})
-        page.wait_for_timeout(500)
+        resize(page, 640, 450)
         found = overflows(page, activity.selector)
         assert found == [], f"200% zoom: {found}"
     finally:
@@ -472,9 +485,7 @@ def test_a_slip_in_one_answer_never_stops_run_all(lab, page):
     page.keyboard.press("Control+a")
     page.keyboard.type("answer_1_1 = confused")
     page.keyboard.press("Escape")
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_timeout(500)
-    page.wait_for_function(ALL_RUN, timeout=120_000, polling=250)
+    run_all(page)
     said = page.locator(".jp-OutputArea-output").all_inner_texts()
     checks = [text for text in said if "Check your answer" in text or "Your answer" in text]
     assert len(checks) == 8, said
@@ -511,6 +522,23 @@ def _save(page) -> None:
     page.wait_for_function(SAVED, timeout=30_000)
 
 
+TYPED = """([sentence, before]) => { const notebook = window.jupyterapp.shell.currentWidget.content;
+  return notebook.model.cells.length !== before
+    || notebook.activeCell?.model.sharedModel.getSource() === sentence; }"""
+
+
+def typed_in(page, before: int) -> None:
+    """Wait until the sentence is the answer's text (the workbook's extension may still be
+    opening the editor with the first keys held back) or a shortcut has changed the cells. If
+    neither happens, the test's assertions say what the notebook holds."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(TYPED, arg=[SENTENCE, before], timeout=15_000)
+    except Timeout:
+        pass
+
+
 WAYS = {
     "double-click": lambda cell: cell.locator(".jp-RenderedMarkdown").dblclick(),
     "click then Enter": lambda cell: (cell.locator(".jp-RenderedMarkdown").click(),
@@ -535,7 +563,7 @@ def test_typing_a_written_answer_goes_into_the_answer_however_it_is_started(lab,
     cell.scroll_into_view_if_needed()
     WAYS[way](cell)
     page.keyboard.type(SENTENCE, delay=10)
-    page.wait_for_timeout(300)
+    typed_in(page, before)
     assert page.evaluate(CELL_COUNT) == before
     _save(page)
     saved = nbformat.read(lab.root / path, as_version=4)
@@ -564,7 +592,13 @@ def test_the_learner_sees_no_tutor_tools_folders_or_news(lab, page):
     tabs = page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all(
         "tabs => tabs.map(t => (t.title || t.innerText || '').trim())")
     assert not any("Create Assignment" in t or "nbgrader" in t.lower() for t in tabs), tabs
-    page.wait_for_timeout(1000)
+    # Pop-ups come from plugins started by the time JupyterLab is restored: the news and
+    # updates one is not there, and nothing has popped up.
+    page.evaluate("() => window.jupyterapp.restored.then(() => null)")
+    assert page.evaluate("() => window.jupyterapp.hasPlugin("
+                         "'@jupyterlab/apputils-extension:notification')")  # the look-up works
+    assert not page.evaluate(f"() => window.jupyterapp.hasPlugin({json.dumps(NEWS[0])})")
+    next_frame(page)
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0
 
 
@@ -576,7 +610,11 @@ def test_a_reopened_lesson_says_to_run_an_activity_instead_of_an_error(lab, page
     _save(page)
     lab.shut_down_kernels()
     open_notebook(page, lab, "notebooks/reopened.ipynb", run=False)
-    page.wait_for_timeout(1500)
+    # Each saved activity is drawn as its saved line or as an error: wait for all of them.
+    page.wait_for_function(
+        """() => { const t = document.querySelector('.jp-Notebook').innerText;
+                   return (t.match(/Run this cell to show the activity|model not found/g)
+                           || []).length >= 3; }""", timeout=30_000)
     text = page.locator(".jp-Notebook").inner_text()
     assert "model not found" not in text
     assert text.count("Run this cell to show the activity") >= 3

@@ -31,7 +31,7 @@ import shutil
 
 import pytest
 
-from tests.browser_harness import ARTEFACTS, axe, open_notebook
+from tests.browser_harness import ARTEFACTS, axe, next_frame, open_notebook
 from tests.conftest import ROOT
 
 # The same marks (browser; skipped without Chromium) and JupyterLab fixtures as test_browser.py.
@@ -227,7 +227,7 @@ def arrow_stays(page, sel: str, control) -> dict:
     cell = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
     control.focus()
     page.keyboard.press("ArrowDown")
-    page.wait_for_timeout(300)  # a key press has no event to wait for when nothing happens
+    next_frame(page)  # the key handled and its result drawn (nothing may happen: no event)
     where = page.evaluate(FOCUSED, sel)
     after = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex")
     assert where["inside"], f"{sel}: ArrowDown took focus out of the activity: {where}"

@@ -242,6 +242,7 @@ def test_a_two_gigabyte_allocation_gets_a_memory_error_and_the_rest_is_marked(
     assert sum(v or 0 for v in marks.values()) == len(assignment.checks) - 1
 
 
+@pytest.mark.slow  # a real autograde of two learners: seconds, and the generated course
 def test_without_bubblewrap_autograde_says_once_that_code_is_not_contained(
         generated_course, course, tmp_path, capsys, monkeypatch):
     folder, released = fresh_unit1(generated_course, tmp_path)

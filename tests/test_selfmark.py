@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import ROOT, copy_course, nbgrader
+from tests.conftest import ROOT, copy_course, fresh_course
 from workbook import cli
 from workbook.tutor.cohort import item_scores
 from workbook.tutor.selfmark import (
@@ -174,14 +174,11 @@ def test_mark_my_work_gives_every_unit_the_marks_autograde_gives(generated_cours
     """One learner's notebooks for all eight units, each with a right, a wrong, a sentence
     and an unquoted answer (the rest right): Mark my work's marks equal `workbook
     autograde`'s for every question of every unit."""
-    folder = tmp_path / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db"))
+    folder = fresh_course(generated_course, tmp_path / "course")
     monkeypatch.setenv("WORKBOOK_PROGRESS_DIR", str(tmp_path / "progress"))
     monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "no-exchange"))
     mine = tmp_path / "mine"
     for unit, assignment in course.assignments.items():
-        nbgrader(folder, "generate_assignment", unit, "--force")  # the gradebook's entries
         answers = right_answers(assignment)
         checks = assignment.checks
         answers[checks[1].variable] = wrong_answers(assignment)[checks[1].variable]

@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from tests.conftest import fresh_unit1, nbgrader
+from tests.conftest import fresh_course, fresh_unit1, nbgrader
 from workbook import cli
 from workbook.tutor.cohort import RosterError, gradebook_url, item_scores, read_roster
 from workbook.tutor.simulate import fill, right_answers, wrong_answers
@@ -38,12 +38,9 @@ def test_a_roster_is_read_and_its_mistakes_named_by_line(tmp_path):
 def cohort(generated_course, course, tmp_path_factory):
     """Three learners on the roster; two submit unit 1 (one all right, one all wrong); the
     right one's reflection is marked 4 of 5 by the tutor."""
-    folder = tmp_path_factory.mktemp("cohort") / "course"
-    shutil.copytree(generated_course, folder, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db", "exports"))
+    folder = fresh_course(generated_course, tmp_path_factory.mktemp("cohort") / "course", "unit1")
     (folder / "roster.csv").write_text(ROSTER + "chloe,Chloe,Evans,\n")
     assert cli.main(["--course-dir", str(folder), "learners", str(folder / "roster.csv")]) == 0
-    nbgrader(folder, "generate_assignment", "unit1", "--force")  # registers it in the gradebook
     assignment = course.assignment("unit1")
     released = nbformat.read(folder / "release" / "unit1" / "unit1.ipynb", as_version=4)
     for learner, answers in (("amara", right_answers(assignment)),
