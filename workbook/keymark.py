@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import normalise, written_answer
-from .marks import MarkError, QuestionMark, ReflectionNote, question_mark, reflection_written
+from .marks import MarkError, Marks, ReflectionNote, question_mark, reflection_written
 
 KEY_SCHEMA = 1
 ITERATIONS = 10_000
@@ -115,23 +115,11 @@ def unit_key(assignment: Any, iterations: int = ITERATIONS) -> dict:
 
 
 @dataclass(frozen=True)
-class KeyMarkResult:
+class KeyMarkResult(Marks):
     """The marks of one knowledge check, as the Mark my work button shows them."""
 
-    unit: str
-    title: str
-    score: float
-    max_score: float
-    """Auto-marked points only; reflections are for a tutor to mark and are not counted."""
-    questions: tuple[QuestionMark, ...]
-    reflections: tuple[ReflectionNote, ...]
     feedback: Path | None = None
     """No marks page is written in the browser edition: the marks are shown in the notebook."""
-
-    @property
-    def earned(self) -> dict[str, float]:
-        """Question number to the points it earned."""
-        return {q.number: q.earned for q in self.questions}
 
 
 def _source(cell: dict) -> str:

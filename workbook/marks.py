@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 
 from .checks import MISSING, format_problem
 
@@ -44,6 +43,19 @@ class ReflectionNote:
     title: str
     points: int
     written: bool
+
+
+@dataclass(frozen=True)
+class Marks:
+    """A marked knowledge check: the score and one line per question and reflection."""
+
+    unit: str
+    title: str
+    score: float
+    max_score: float
+    """Auto-marked points only; reflections are for a tutor to mark and are not counted."""
+    questions: tuple[QuestionMark, ...]
+    reflections: tuple[ReflectionNote, ...]
 
 
 def question_mark(number: str, points: float, variable: str, choices: Sequence[str], kind: str,
@@ -88,10 +100,9 @@ def reflection_state(note: ReflectionNote) -> str:
             else "not written yet. Write it before you hand in.")
 
 
-def result_lines(result: Any) -> list[str]:
+def result_lines(result: Marks) -> list[str]:
     """The marks in plain lines: the score, each question not right with its reason, and the
-    written answers left for the tutor (the same words as the Mark my work button).
-    ``result`` has ``score``, ``max_score``, ``questions`` and ``reflections``."""
+    written answers left for the tutor (the same words as the Mark my work button)."""
     lines = [f"You scored {result.score:g} out of {result.max_score:g} on the questions."]
     lines += [f"Question {q.number}: {q.reason}" for q in result.questions
               if q.status != "right"]
@@ -100,7 +111,7 @@ def result_lines(result: Any) -> list[str]:
     return lines
 
 
-def marks_items(result: Any) -> list[str]:
+def marks_items(result: Marks) -> list[str]:
     """One HTML list item per question and per reflection, for the page and the button."""
     items = []
     for q in result.questions:

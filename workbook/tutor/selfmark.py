@@ -29,6 +29,7 @@ from ..checks import normalise, written_answer
 from ..content.records import Assignment, Course, KnowledgeCheck
 from ..marks import (  # noqa: F401 - re-exported: the Mark my work button and tests use them
     MarkError,
+    Marks,
     QuestionMark,
     ReflectionNote,
     marks_items,
@@ -47,14 +48,7 @@ SHOW_ANSWERS = ("self-study", "always", "never")
 
 
 @dataclass(frozen=True)
-class SelfMarkResult:
-    unit: str
-    title: str
-    score: float
-    max_score: float
-    """Auto-marked points only; reflections are for a tutor to mark and are not counted."""
-    questions: tuple[QuestionMark, ...]
-    reflections: tuple[ReflectionNote, ...]
+class SelfMarkResult(Marks):
     answers_shown: bool
     feedback: Path
     """The learner's page, next to their notebook."""

@@ -52,7 +52,12 @@ BROWSER_NOTE = (
     "(or the <code>my_progress</code> folder's files) and choose <strong>Download</strong>. Keep "
     "the files, or hand a knowledge check in to your tutor.</p>"
     "<p><strong>Put a backup back:</strong> open the same folder in the file list, then drag "
-    "the file in, or use the Upload button (the arrow pointing up) above the list.</p>")
+    "the file in, or use the Upload button (the arrow pointing up) above the list.</p>"
+    "<p><strong>Mark and hand in a knowledge check:</strong> open it from the "
+    "<code>release</code> folder and answer it. Press <strong>Mark my work</strong> at the end "
+    "to see your marks (a few seconds). To hand it in, save it, choose <strong>File → "
+    "Download</strong>, and send the file from your Downloads folder to your tutor (its name "
+    "may be like <code>release_unit2_unit2.ipynb</code>: that is fine).</p>")
 """What the start page adds in the zero-install edition (JupyterLite)."""
 
 

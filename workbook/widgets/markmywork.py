@@ -183,10 +183,12 @@ def mark_my_work(unit: str) -> MarkMyWork | widgets.HTML:
 HAND_IN = (
     "<p><strong>To hand it in to your tutor</strong> (this edition has no Submit button):</p>"
     "<ol><li>Save this notebook: File → Save Notebook, or Ctrl+S (Cmd+S on a Mac).</li>"
-    "<li>Choose File → Download. Your browser saves the notebook, for example "
-    "<code>{unit}.ipynb</code>, in your Downloads folder.</li>"
+    "<li>Choose File → Download. Your browser saves a copy of the notebook in your Downloads "
+    "folder. Its name may include the folder it came from, such as "
+    "<code>release_{unit}_{unit}.ipynb</code>: that is fine.</li>"
     "<li>Send that file to your tutor as they ask (by email, or upload it to your college's "
-    "learning site). Keep the name <code>{unit}.ipynb</code>.</li></ol>")
+    "learning site). Your tutor marks it like any other hand-in.</li></ol>"
+    "<p>Your work stays in this browser too. Download it again whenever you change it.</p>")
 """How a learner hands in a knowledge check from the browser edition (no nbgrader there)."""
 
 
