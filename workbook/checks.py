@@ -17,6 +17,10 @@ A typing slip in an answer cell (``answer_2_6 = A``, a missing quote, a sentence
 cell fail, but answer cells carry the ``raises-exception`` tag, so Run All goes on to every
 other check; the visible check below reads the answer cell's own source from the kernel's
 input history and says what to type (:func:`written_form`).
+
+:func:`written_answer` reads an answer from the cells' text without running anything: the
+second marking (tutor/marking.py), marking from what is written (tutor/written.py) and the
+browser edition's Mark my work (keymark.py) all use it.
 """
 
 from __future__ import annotations

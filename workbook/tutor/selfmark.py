@@ -8,8 +8,9 @@ It runs nbgrader in a private course folder inside the learner's progress folder
 course folder, so nothing is mixed with a tutor's gradebook): generate the assignment from
 source/, put a copy of the learner's notebook in submitted/, autograde. The marks are read from
 that gradebook, so they are autograde's own. What each wrong answer gets as its reason is
-worked out here from the answer as written (``explain``, a pure function); whether the right
-answer and the reason are shown is the course setting in course_data/self_marking.yaml.
+worked out here from the answer as written (``explain``, a pure function, in the words of
+workbook/marks.py, which the browser edition's marker shares); whether the right answer and the
+reason are shown is the course setting in course_data/self_marking.yaml.
 The learner's page is written next to their notebook (``<unit>-my-marks.html``), so JupyterLab
 opens it; it shows no hidden test code and no rubric.
 """
