@@ -295,6 +295,9 @@ def test_a_learner_marks_in_the_page_then_downloads_and_autograde_agrees(
             answers[check.variable] = json.dumps(check.answer)
     for variable, typed in answers.items():
         _type_answer(page, index[variable], f"{variable} = {typed}")
+    reflection = assignment.reflections[0]
+    _type_answer(page, index[reflection.grade_id], "She kept asking the same thing, so I "
+                 "slowed down and checked she understood each step.")
     page.evaluate("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
         nb.activeCellIndex = nb.widgets.length - 1; nb.scrollToItem(nb.widgets.length - 1); }""")
     button = page.locator(".wb-mark-my-work button", has_text="Mark my work")
@@ -307,6 +310,8 @@ def test_a_learner_marks_in_the_page_then_downloads_and_autograde_agrees(
         f"You scored {expected} out of {assignment.autograded_points}"), score.inner_text()
     in_page = _page_marks(page)
     assert list(in_page.values()).count(True) == expected
+    notes = page.locator(".wb-mark-my-work .wb-marks li", has_text="Reflection").all_inner_texts()
+    assert notes[0].endswith("for your tutor to mark.") and "not written yet" in notes[1]
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.locator(".wb-mark-my-work-browser").screenshot(path=str(SCREENSHOT))
 
