@@ -10,6 +10,7 @@ built site of tests/test_lite.py.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,12 @@ import pytest
 
 from tests.browser_harness import open_address
 from tests.conftest import ROOT, fresh_unit1, nbgrader
-from tests.test_browser import browser  # noqa: F401 - the Chromium fixture
+from tests.test_browser import (
+    ARTEFACTS,
+    DOCS,
+    browser,  # noqa: F401 - the Chromium fixture
+    shot,
+)
 from tests.test_browser import pytestmark as browser_marks_list
 from tests.test_lite import address, page, site  # noqa: F401 - the offline site and page
 from workbook import cli
@@ -238,7 +244,8 @@ def browser_marks(test):
     return test
 
 
-SCREENSHOT = ROOT / "docs" / "screenshots" / "lite-self-marked.png"
+SCREENSHOT = "lite-self-marked"
+"""In test-artifacts/browser/; with WORKBOOK_DOCS_SCREENSHOTS=1 also in docs/screenshots/."""
 
 
 def _type_answer(tab, index: int, text: str) -> None:
@@ -268,14 +275,14 @@ def _page_marks(tab) -> dict[str, bool]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("unit", ["unit1"])
 @browser_marks
 def test_a_learner_marks_in_the_page_then_downloads_and_autograde_agrees(
-        page, address, unit, course, generated_course, tmp_path, capsys):  # noqa: F811
+        page, address, course, generated_course, tmp_path, capsys):  # noqa: F811
     """In the lite edition a learner answers (some right, one a typed form, some wrong),
-    presses Mark my work and sees the marks (screenshot); then downloads the notebook with
-    File → Download. That file, handed in through a Moodle download, gets the same marks from
-    `workbook collect --from` and `workbook autograde`."""
+    presses Mark my work and sees the marks (screenshot: SCREENSHOT); then downloads the
+    notebook with File → Download. That file, handed in through a Moodle download, gets the
+    same marks from `workbook collect --from` and `workbook autograde`."""
+    unit = "unit1"  # fresh_unit1 below: a course folder with unit 1 released afresh
     assignment = course.assignment(unit)
     released = _released(unit)
     index = {c.metadata.get("nbgrader", {}).get("grade_id"): i
@@ -312,8 +319,9 @@ def test_a_learner_marks_in_the_page_then_downloads_and_autograde_agrees(
     assert list(in_page.values()).count(True) == expected
     notes = page.locator(".wb-mark-my-work .wb-marks li", has_text="Reflection").all_inner_texts()
     assert notes[0].endswith("for your tutor to mark.") and "not written yet" in notes[1]
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.locator(".wb-mark-my-work-browser").screenshot(path=str(SCREENSHOT))
+    shot(page, ".wb-mark-my-work-browser", SCREENSHOT)
+    if os.environ.get("WORKBOOK_DOCS_SCREENSHOTS"):
+        shutil.copy2(ARTEFACTS / f"{SCREENSHOT}.png", DOCS / f"{SCREENSHOT}.png")
 
     page.locator(".lm-MenuBar-itemLabel", has_text="File").click()
     with page.expect_download() as download:
