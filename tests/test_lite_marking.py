@@ -235,6 +235,16 @@ def test_no_text_of_the_answer_keys_is_anywhere_in_a_site(course, keys, tmp_path
                                        f"some.whl:pkg/notes.py: {solution}"]
 
 
+@pytest.mark.slow
+def test_the_built_site_has_a_key_per_unit_and_no_answer_key_text(site, course):  # noqa: F811
+    """`workbook lite build`'s own site: self_marking/ holds every unit's key, the answer keys
+    folder is not there, and no text of the answer keys is in any file (or inside a wheel)."""
+    assert sorted(p.name for p in (site / "files" / "self_marking").iterdir()) == sorted(
+        f"{unit}.json" for unit in course.assignments)
+    assert not (site / "files" / "course_data" / "assignments").exists()
+    assert key_leaks(site, course) == []
+
+
 # ------------------------------------------------ in the browser edition, by a learner
 
 def browser_marks(test):
