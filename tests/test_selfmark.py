@@ -244,18 +244,20 @@ def test_under_nbgrader_the_button_cell_does_nothing_and_imports_nothing(monkeyp
     assert isinstance(mark_my_work("unit2"), MarkMyWork)
 
 
-def test_in_the_browser_edition_the_button_cell_says_it_needs_the_full_edition():
-    """JupyterLite runs Python in the page with no nbgrader: the cell says so in one line and
-    how to hand in instead, and imports none of the marking code."""
+def test_in_the_browser_edition_the_button_marks_without_nbgrader_and_says_how_to_hand_in():
+    """JupyterLite runs Python in the page with no nbgrader: the cell shows the same button,
+    marking against the site's hashed key (tests/test_lite_marking.py), with the download steps
+    to hand in, and imports none of the nbgrader marking code."""
     import subprocess
     import sys
 
     code = ("import sys; sys.platform = 'emscripten'; from workbook import mark_my_work; "
-            "shown = mark_my_work('unit2'); print(type(shown).__name__); print(shown.data); "
+            "shown = mark_my_work('unit2'); print(type(shown.children[0]).__name__); "
+            "print(shown.children[1].value.replace(chr(10), ' ')); "
             "print('workbook.tutor.selfmark' in sys.modules, 'nbgrader' in sys.modules)")
     env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, cwd=ROOT, check=True)
     kind, text, flags = run.stdout.strip().split("\n")
-    assert kind == "Markdown" and "needs the full edition" in text and "Download" in text
+    assert kind == "MarkMyWork" and "File → Download" in text and "unit2.ipynb" in text
     assert flags == "False False"

@@ -17,6 +17,10 @@ A typing slip in an answer cell (``answer_2_6 = A``, a missing quote, a sentence
 cell fail, but answer cells carry the ``raises-exception`` tag, so Run All goes on to every
 other check; the visible check below reads the answer cell's own source from the kernel's
 input history and says what to type (:func:`written_form`).
+
+:func:`written_answer` reads an answer from the cells' text without running anything: the
+second marking (tutor/marking.py), marking from what is written (tutor/written.py) and the
+browser edition's Mark my work (keymark.py) all use it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import ast
 import re
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 
 MISSING = object()
 SLIP = object()
@@ -154,3 +159,58 @@ def check_word(name: str, words: Sequence[str], namespace: dict | None = None) -
     """Print whether the variable ``name`` holds one of ``words`` (read by :data:`FORMS`).
     Returns nothing, so the notebook shows only the message."""
     _report(name, list(words), "word", namespace)
+
+
+def written_answer(sources: list[str], variable: str) -> str | None:
+    """The answer as written: the string last given to ``variable`` by a plain line such as
+    ``answer_2_3 = "B"`` at the top of a cell. None when there is none, or when anything else
+    in these cells might set it (a loop, a function, ``globals()``, ``exec``)."""
+    value: str | None = None
+    for source in sources:
+        effect = _what_cell_sets(source, variable)
+        if effect is _UNKNOWN:
+            return None
+        if effect is not _UNCHANGED:
+            value = effect
+    return value
+
+
+_UNCHANGED, _UNKNOWN = object(), object()
+
+
+@lru_cache(maxsize=8192)
+def _what_cell_sets(source: str, variable: str):
+    """What one cell does to ``variable``: the string its last plain line gives it,
+    ``_UNCHANGED``, or ``_UNKNOWN`` (it might set it some other way). Cached: every check in a
+    notebook reads the cells before it, and most cells are the same for every learner."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return _UNCHANGED  # the kernel could not run it either
+    owner = {id(node): statement for statement in tree.body for node in ast.walk(statement)}
+    setters = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in SETTERS_BY_NAME:
+            return _UNKNOWN
+        if ((isinstance(node, ast.Name) and node.id == variable
+             and isinstance(node.ctx, (ast.Store, ast.Del)))
+                or (isinstance(node, (ast.Global, ast.Nonlocal)) and variable in node.names)
+                or (isinstance(node, ast.alias)
+                    and (node.asname or node.name.split(".")[0]) == variable)):
+            setters.append(node)
+    effect = _UNCHANGED
+    for node in sorted(setters, key=lambda n: (getattr(n, "lineno", 0),
+                                               getattr(n, "col_offset", 0))):
+        statement = owner.get(id(node))
+        plain = (isinstance(statement, ast.Assign) and node in statement.targets
+                 and isinstance(statement.value, ast.Constant)
+                 and type(statement.value.value) is str)
+        if not plain:
+            return _UNKNOWN
+        effect = statement.value.value
+    return effect
+
+
+SETTERS_BY_NAME = frozenset({"globals", "locals", "vars", "exec", "eval", "setattr",
+                             "__builtins__", "get_ipython", "compile", "__import__"})
+"""Names through which code can set a variable without an assignment the reader can see."""

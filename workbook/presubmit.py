@@ -204,7 +204,7 @@ class Found:
 
     cell: int
     line: str
-    """The line as written, from the variable on: ``answer_1_2 = "B"``."""
+    """The line as written, from the variable on: ``answer_1_2 = "C"``."""
     value: object
     """Its text, or checks.SLIP when it is not one plain text in quotes."""
     own: bool

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .marking import add_self_marking, answer_key_leaks
+
 LOCK = Path(__file__).with_name("lock.json")
 START_PAGE = "notebooks/00_start_here.ipynb"
 CONTENTS = ("notebooks", "course_data")
@@ -283,6 +285,8 @@ def build_site(course_dir: Path, out: Path, cache: Path | None = None,
         step("[2/4] Course: lessons, course data, knowledge checks")
         files = course_contents(course_dir, lite_dir / "files")
         step(f"      {files} files")
+        keys = add_self_marking(course_dir, lite_dir / "files")
+        step(f"      {keys} self-marking keys (hashes of the answers, never the answers)")
         (lite_dir / "jupyter-lite.json").write_text(json.dumps(lite_config(), indent=1),
                                                     encoding="utf-8")
         step("[3/4] jupyter lite build")
@@ -296,6 +300,10 @@ def build_site(course_dir: Path, out: Path, cache: Path | None = None,
         _run(command, "build the JupyterLite site", cwd=lite_dir)
     step("[4/4] Checking the site")
     check_site(out)
+    leaks = answer_key_leaks(course_dir, out)
+    if leaks:
+        raise LiteBuildError("the site holds text of the answer keys, which anyone opening it "
+                             "could read: " + "; ".join(leaks[:5]))
     paths = [p for p in out.rglob("*") if p.is_file()]
     return LiteSite(out, len(paths), sum(p.stat().st_size for p in paths))
 

@@ -32,7 +32,7 @@ def _mark(score: float | None, points: float) -> str:
 
 
 def _answer_text(source: str) -> str:
-    """What the learner typed: the text between the quotes of ``answer_2_1 = "B"``, or the
+    """What the learner typed: the text between the quotes of ``answer_2_1 = "D"``, or the
     cell's code (without the instruction comment) when it is anything else."""
     import ast
 

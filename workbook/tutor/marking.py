@@ -62,6 +62,7 @@ from nbgrader.preprocessors import (
 from sqlalchemy.orm import joinedload
 from traitlets import Unicode
 
+from ..checks import written_answer
 from .sources import is_right
 
 MAX_CHARACTERS = 20_000
@@ -73,61 +74,6 @@ NOT_MARKED_RIGHT = "This answer did not earn the mark."
 
 def _grade_id(cell) -> str:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-
-
-def written_answer(sources: list[str], variable: str) -> str | None:
-    """The answer as written: the string last given to ``variable`` by a plain line such as
-    ``answer_2_3 = "B"`` at the top of a cell. None when there is none, or when anything else
-    in these cells might set it (a loop, a function, ``globals()``, ``exec``)."""
-    value: str | None = None
-    for source in sources:
-        effect = _what_cell_sets(source, variable)
-        if effect is _UNKNOWN:
-            return None
-        if effect is not _UNCHANGED:
-            value = effect
-    return value
-
-
-_UNCHANGED, _UNKNOWN = object(), object()
-
-
-@lru_cache(maxsize=8192)
-def _what_cell_sets(source: str, variable: str):
-    """What one cell does to ``variable``: the string its last plain line gives it,
-    ``_UNCHANGED``, or ``_UNKNOWN`` (it might set it some other way). Cached: every check in a
-    notebook reads the cells before it, and most cells are the same for every learner."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return _UNCHANGED  # the kernel could not run it either
-    owner = {id(node): statement for statement in tree.body for node in ast.walk(statement)}
-    setters = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in SETTERS_BY_NAME:
-            return _UNKNOWN
-        if ((isinstance(node, ast.Name) and node.id == variable
-             and isinstance(node.ctx, (ast.Store, ast.Del)))
-                or (isinstance(node, (ast.Global, ast.Nonlocal)) and variable in node.names)
-                or (isinstance(node, ast.alias)
-                    and (node.asname or node.name.split(".")[0]) == variable)):
-            setters.append(node)
-    effect = _UNCHANGED
-    for node in sorted(setters, key=lambda n: (getattr(n, "lineno", 0),
-                                               getattr(n, "col_offset", 0))):
-        statement = owner.get(id(node))
-        plain = (isinstance(statement, ast.Assign) and node in statement.targets
-                 and isinstance(statement.value, ast.Constant)
-                 and type(statement.value.value) is str)
-        if not plain:
-            return _UNKNOWN
-        effect = statement.value.value
-    return effect
-
-
-SETTERS_BY_NAME = frozenset({"globals", "locals", "vars", "exec", "eval", "setattr",
-                             "__builtins__", "get_ipython", "compile", "__import__"})
-"""Names through which code can set a variable without an assignment the reader can see."""
 
 
 BUILTIN_NAMES = frozenset(dir(builtins))

@@ -8,8 +8,9 @@ It runs nbgrader in a private course folder inside the learner's progress folder
 course folder, so nothing is mixed with a tutor's gradebook): generate the assignment from
 source/, put a copy of the learner's notebook in submitted/, autograde. The marks are read from
 that gradebook, so they are autograde's own. What each wrong answer gets as its reason is
-worked out here from the answer as written (``explain``, a pure function); whether the right
-answer and the reason are shown is the course setting in course_data/self_marking.yaml.
+worked out here from the answer as written (``explain``, a pure function, in the words of
+workbook/marks.py, which the browser edition's marker shares); whether the right answer and the
+reason are shown is the course setting in course_data/self_marking.yaml.
 The learner's page is written next to their notebook (``<unit>-my-marks.html``), so JupyterLab
 opens it; it shows no hidden test code and no rubric.
 """
@@ -24,59 +25,36 @@ from pathlib import Path
 
 import nbformat
 
-from ..checks import MISSING, format_problem, normalise
+from ..checks import normalise, written_answer
 from ..content.records import Assignment, Course, KnowledgeCheck
+from ..marks import (  # noqa: F401 - re-exported: the Mark my work button and tests use them
+    MarkError,
+    Marks,
+    QuestionMark,
+    ReflectionNote,
+    marks_items,
+    question_mark,
+    reflection_state,
+    reflection_written,
+    result_lines,
+)
 from ..progress import learner_id, progress_dir
-from ..render import macros, render
+from ..render import render
 from .cohort import item_scores
 from .evidence import build_evidence, workplace_needs
-from .marking import written_answer
 from .report import evidence_pack
 from .run import nbgrader
 
 
 @dataclass(frozen=True)
-class QuestionMark:
-    """One auto-marked question as the learner sees it after marking."""
-
-    number: str
-    points: float
-    earned: float
-    given: str | None
-    """The answer as written between the quotes; None when there is no plain answer line."""
-    status: str
-    """``right``, ``wrong`` (a choice, but not the right one), ``not-a-choice`` (the form is
-    wrong), ``not-answered``."""
-    reason: str
-    """Plain words for the learner; empty when the answer is right."""
-
-
-@dataclass(frozen=True)
-class ReflectionNote:
-    """A written answer: never marked by the computer, listed for the tutor."""
-
-    number: str
-    title: str
-    points: int
-    written: bool
-
-
-@dataclass(frozen=True)
-class SelfMarkResult:
-    unit: str
-    title: str
-    score: float
-    max_score: float
-    """Auto-marked points only; reflections are for a tutor to mark and are not counted."""
-    questions: tuple[QuestionMark, ...]
-    reflections: tuple[ReflectionNote, ...]
+class SelfMarkResult(Marks):
     answers_shown: bool
     feedback: Path
     """The learner's page, next to their notebook."""
     evidence: Path
 
 
-class SelfMarkError(RuntimeError):
+class SelfMarkError(MarkError):
     """Something stopped the marking; the message says what to do."""
 
 
@@ -119,33 +97,13 @@ def _right_answer(check: KnowledgeCheck) -> str:
 def explain(check: KnowledgeCheck, given: str | None, earned: float,
             answers_shown: bool) -> QuestionMark:
     """The learner's view of one marked question: right or not, and a plain reason."""
-    if earned >= check.points:
-        return QuestionMark(check.number, check.points, earned, given, "right", "")
     choices, kind = _choices(check)
-    what = f"one {kind}"
-    problem = format_problem(MISSING if given is None else given, check.variable, choices, kind)
     tail = (f" The right answer is {_right_answer(check)}. {check.explanation}"
             if answers_shown else "")
-    if given is not None and not given.strip():
-        return QuestionMark(check.number, check.points, earned, given, "not-answered",
-                            "You did not answer this question." + tail)
-    if problem:
-        if given is None:
-            reason = ("Your answer cell does not hold a plain answer line such as "
-                      f'{check.variable} = "{choices[0]}", so it could not be marked.')
-        else:
-            reason = (f'Your answer "{given}" is not one of the choices, so it could not earn '
-                      f"the mark. Type {what}: {', '.join(choices)}.")
-        return QuestionMark(check.number, check.points, earned, given, "not-a-choice",
-                            reason + tail)
-    if normalise(given, kind) == normalise(check.answer, kind):
-        # Right as written but not given the mark: something else in the cell stopped it.
-        return QuestionMark(check.number, check.points, earned, given, "wrong",
-                            "Your answer cell holds more than the answer line, so the answer "
-                            "could not be marked. Keep only the answer line in that cell.")
-    return QuestionMark(check.number, check.points, earned, given, "wrong",
-                        f'You answered "{given.strip()}". That is not the right answer.'
-                        + (tail or " Look back at the lesson, or ask your tutor."))
+    right_as_written = given is not None and normalise(given, kind) == normalise(check.answer,
+                                                                                  kind)
+    return question_mark(check.number, check.points, check.variable, choices, kind, given,
+                         earned, right_as_written, tail)
 
 
 def explain_all(assignment: Assignment, notebook: nbformat.NotebookNode,
@@ -159,39 +117,13 @@ def explain_all(assignment: Assignment, notebook: nbformat.NotebookNode,
     questions = tuple(explain(check, written_answer(sources, check.variable),
                               earned.get(check.id, 0.0), answers_shown)
                       for check in assignment.checks)
-    stub = "Write your answer here"
     reflections = []
     for reflection in assignment.reflections:
         cell = by_id.get(reflection.grade_id)
-        text = cell.source.strip() if cell is not None else ""
         reflections.append(ReflectionNote(reflection.number, reflection.title,
                                           reflection.points,
-                                          bool(text) and not text.startswith(stub)))
+                                          reflection_written(cell.source if cell else "")))
     return questions, tuple(reflections)
-
-
-def reflection_state(note: ReflectionNote) -> str:
-    return ("for your tutor to mark." if note.written
-            else "not written yet. Write it before you hand in.")
-
-
-def result_lines(result: SelfMarkResult) -> list[str]:
-    """The marks in plain lines: the score, each question not right with its reason, and the
-    written answers left for the tutor (the same words as the Mark my work button)."""
-    lines = [f"You scored {result.score:g} out of {result.max_score:g} on the questions."]
-    lines += [f"Question {q.number}: {q.reason}" for q in result.questions
-              if q.status != "right"]
-    lines += [f"Reflection {note.number} ({note.title}): {reflection_state(note)}"
-              for note in result.reflections]
-    return lines
-
-
-def marks_items(result: SelfMarkResult) -> list[str]:
-    """One HTML list item per question and per reflection, for the page and the button
-    (workbook/assets/templates/selfmark/marks.html.j2)."""
-    marks = macros("selfmark/marks.html.j2")
-    return ([marks.question(q) for q in result.questions]
-            + [marks.reflection(note, reflection_state(note)) for note in result.reflections])
 
 
 def page_html(result: SelfMarkResult) -> str:

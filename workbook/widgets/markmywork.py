@@ -76,7 +76,7 @@ class MarkMyWork(widgets.VBox):
 
     def __init__(self, course: Any, unit: str, path: Callable[[], Path] | None = None,
                  marker: Callable[..., Any] | None = None, wait_for_save: float = 5.0,
-                 **kwargs: Any):
+                 takes: str = "about half a minute", **kwargs: Any):
         super().__init__(**kwargs)
         global _LAST_RUN
         if _LAST_RUN is None:
@@ -89,6 +89,7 @@ class MarkMyWork(widgets.VBox):
             from ..tutor.selfmark import mark_my_work as marker
         self.marker = marker
         self.wait_for_save = wait_for_save
+        self.takes = takes
         self.result = None
         self.button = widgets.Button(description="Mark my work", icon="check",
                                      tooltip="Save this notebook and mark your answers")
@@ -98,7 +99,7 @@ class MarkMyWork(widgets.VBox):
         self._saver = widgets.Output(layout=widgets.Layout(display="none"))
         self.children = (self.button, self._status, self._marks, self._saver)
         self._say("Press Mark my work to save this notebook and see your marks. It takes "
-                  "about half a minute. Your notebook is not changed.")
+                  f"{takes}. Your notebook is not changed.")
 
     def _say(self, text: str) -> None:
         self.message = text
@@ -122,7 +123,7 @@ class MarkMyWork(widgets.VBox):
 
     def mark(self) -> None:
         """The twin of pressing Mark my work."""
-        from ..tutor.selfmark import SelfMarkError, result_lines
+        from ..marks import MarkError, result_lines
 
         path = self.path()
         pressed = time.time()
@@ -139,11 +140,11 @@ class MarkMyWork(widgets.VBox):
                 return
         self.button.disabled = True
         self._marks.value = ""
-        self._say("Marking your answers as a tutor's computer would. This takes about half "
-                  "a minute…")
+        self._say("Marking your answers as a tutor's computer would. This takes "
+                  f"{self.takes}…")
         try:
             result = self.marker(self.course, self.unit, path)
-        except SelfMarkError as error:
+        except MarkError as error:
             self._say(str(error))
             return
         finally:
@@ -151,13 +152,14 @@ class MarkMyWork(widgets.VBox):
         self.result = result
         lines = result_lines(result)
         self._marks.value = styled(marks_html(result, lines))
-        self._say(f"Marked. Your marks are below, and in {result.feedback.name} next to this "
-                  "notebook.")
+        self._say("Marked. Your marks are below" + (
+            f", and in {result.feedback.name} next to this notebook." if result.feedback
+            else "."))
 
 
 def marks_html(result: Any, lines: list[str]) -> str:
     """The marks inside the notebook: the score, then one line per question and reflection."""
-    from ..tutor.selfmark import marks_items
+    from ..marks import marks_items
 
     return macros("selfmark/marks.html.j2").in_notebook(lines[0], marks_items(result))
 
@@ -174,3 +176,17 @@ def mark_my_work(unit: str) -> MarkMyWork | widgets.HTML:
     except Exception as error:  # noqa: BLE001 - shown to the learner, never raised
         return widgets.HTML(status_html(f"Mark my work cannot start here: {error}"))
     return MarkMyWork(course, unit)
+
+
+def browser_mark_my_work(unit: str) -> widgets.VBox:
+    """Mark my work in the browser edition (JupyterLite): the same button, marking the saved
+    notebook in the page against the site's hashed key (workbook/keymark.py), then how to
+    download the notebook to hand it in. Imports nothing of nbgrader's."""
+    from ..keymark import mark_file
+
+    button = MarkMyWork(None, unit, marker=lambda _course, unit, path: mark_file(unit, path),
+                        takes="a few seconds")
+    hand_in = widgets.HTML(styled(macros("selfmark/marks.html.j2").hand_in(unit)))
+    view = widgets.VBox([button, hand_in])
+    view.add_class("wb-mark-my-work-browser")
+    return view
