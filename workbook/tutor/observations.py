@@ -166,7 +166,7 @@ def read_import(path: Path, learners: Collection[str], criteria: Collection[str]
 
 def learner_ids(course_dir: Path) -> list[str]:
     """Every learner in the course's gradebook."""
-    from .cohort import _STUDENTS, _read_gradebook
+    from .upstream import STUDENTS, read_gradebook
 
-    (students,) = _read_gradebook(course_dir, _STUDENTS)
+    (students,) = read_gradebook(course_dir, STUDENTS)
     return sorted(row[0] for row in students)
