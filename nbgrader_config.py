@@ -36,6 +36,9 @@ c.Execute.timeout = 15
 # 4 s is short on a busy 2-core laptop grading in parallel, or for a cell that printed a lot:
 # honest notebooks failed that way here (docs/decisions.md, the intermittent NOT GRADED).
 c.Execute.iopub_timeout = 20
+# What nbclient gives a Python kernel when it starts one itself, set here so that the kernels
+# `workbook autograde` starts ahead of need get the same (workbook/tutor/pool.py).
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 # Learner code runs in a bubblewrap sandbox when `bwrap` is installed: it sees the system, its
 # Python environment, its working folder and a private home, nothing else (not this folder, not
 # your home), and has no network. Without bwrap (e.g. a learner's own laptop) it runs as before
@@ -47,16 +50,14 @@ c.ContainedKernelManager.memory_limit = 1024 ** 3
 c.ContainedKernelManager.process_limit = 64
 # nbgrader's own steps, plus ours (workbook/tutor/marking.py): every knowledge check is
 # marked a second time from the answer as written, outside the learner's kernel, so code that
-# rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; the
-# cells' nbgrader metadata is checked by nbgrader's rules with the schema compiled once;
-# nbgrader's OverwriteCells and SaveAutoGrades read the gradebook once per notebook, not per
-# cell, and save a learner's grades in one commit; and no cell can be tagged to be skipped.
+# rewires the kernel cannot earn a mark; any cell's output is cut to 20,000 characters; and no
+# cell can be tagged to be skipped.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "workbook.tutor.marking.OverwriteCellsOnce",
-    "workbook.tutor.marking.CheckCellMetadata",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
     "workbook.tutor.marking.ExecutionTags",
@@ -65,9 +66,9 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "workbook.tutor.marking.CrossCheck",
     "workbook.tutor.marking.LimitOutputSize",
-    "workbook.tutor.marking.SaveAutoGradesOnce",
+    "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "workbook.tutor.marking.CheckCellMetadata",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.CrossCheck.course_root = str(ROOT)
 

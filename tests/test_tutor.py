@@ -90,9 +90,10 @@ def nbgrader_grades(folder):
 
 
 def sql_grades(folder):
-    from workbook.tutor.cohort import _GRADES, _STUDENTS, _grades, _read_gradebook
+    from workbook.tutor.cohort import _grades
+    from workbook.tutor.upstream import GRADES, STUDENTS, read_gradebook
 
-    students, rows = _read_gradebook(folder, _STUDENTS, _GRADES)
+    students, rows = read_gradebook(folder, STUDENTS, GRADES)
     return (sorted(r[0] for r in students), {r[0]: tuple(r[1:]) for r in students},
             _grades(rows))
 

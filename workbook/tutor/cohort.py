@@ -1,21 +1,20 @@
 """Running a cohort with nbgrader: the roster, and the scores behind the evidence tracker.
 
 Thin helpers over nbgrader's gradebook; the commands in :mod:`workbook.cli` call them. Writes
-go through nbgrader's API; the scores are read with plain SQL (see ``_GRADES``).
+go through nbgrader's API; the scores are read with plain SQL (see ``GRADES``).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.records import Course
 from .evidence import ItemScore
 from .status import not_graded
+from .upstream import GRADES, STUDENTS, read_gradebook
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
@@ -91,7 +90,7 @@ def item_scores(course: Course, course_dir: Path) -> tuple[list[str], list[ItemS
     """Every learner in the gradebook, and every graded item they have submitted. A unit whose
     latest hand-in autograde could not grade (:func:`not_graded`) is left out: its rows in the
     gradebook are not marks."""
-    students, rows = _read_gradebook(course_dir, _STUDENTS, _GRADES)
+    students, rows = read_gradebook(course_dir, STUDENTS, GRADES)
     learners = sorted(row[0] for row in students)
     submitted = _grades(rows)
     left_out = not_graded(course_dir)
@@ -113,53 +112,6 @@ def item_scores(course: Course, course_dir: Path) -> tuple[list[str], list[ItemS
                 scores.append(ItemScore(learner, unit, reflection.id, "reflection",
                                         grade[2], grade[1], reflection.criteria))
     return learners, scores
-
-
-# Read-only SQL over nbgrader's gradebook schema (nbgrader/api.py), because `import nbgrader.api`
-# alone took 1.2 s of `workbook evidence`'s 1.5 s (benchmarks/command_latency.py). The score and
-# maximum are nbgrader's own definitions (Grade.score, Grade.max_score) written as SQL;
-# tests/test_tutor.py compares the result with nbgrader's API on real gradebooks.
-_STUDENTS = "SELECT id, first_name, last_name, email FROM student"
-_GRADES = """
-SELECT assignment.name, submitted_assignment.student_id, base_cell.name,
-       CASE WHEN grade.manual_score IS NOT NULL
-                 THEN grade.manual_score + COALESCE(grade.extra_credit, 0.0)
-            WHEN grade.auto_score IS NOT NULL
-                 THEN grade.auto_score + COALESCE(grade.extra_credit, 0.0)
-            ELSE 0.0 END,
-       COALESCE((SELECT COALESCE(max_score, 0.0) FROM grade_cells
-                 WHERE grade_cells.id = grade.cell_id),
-                (SELECT COALESCE(max_score, 0.0) FROM task_cells
-                 WHERE task_cells.id = grade.cell_id), 0.0),
-       grade.manual_score
-FROM grade
-JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
-JOIN notebook ON submitted_notebook.notebook_id = notebook.id
-JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
-JOIN assignment ON submitted_assignment.assignment_id = assignment.id
-JOIN base_cell ON grade.cell_id = base_cell.id
-WHERE notebook.name = assignment.name
-"""
-
-
-def _read_gradebook(course_dir: Path, *queries: str) -> list[list[tuple]]:
-    """The rows of each query, read in one read-only connection to the course's gradebook.
-    When the gradebook or its tables do not exist yet, nbgrader makes them first, as reading
-    through nbgrader's Gradebook always did."""
-    path = Path(course_dir).resolve() / "gradebook.db"
-
-    def read() -> list[list[tuple]]:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
-            return [db.execute(query).fetchall() for query in queries]
-
-    try:
-        return read()
-    except sqlite3.OperationalError:  # no such file or table
-        from nbgrader.api import Gradebook
-
-        with Gradebook(gradebook_url(course_dir)):
-            pass
-        return read()
 
 
 _Grades = dict[tuple[str, str], dict[str, tuple[float, float, float | None]]]
@@ -184,7 +136,7 @@ def export_csv(course: Course, course_dir: Path, out: Path) -> list[Path]:
     learners, scores = item_scores(course, course_dir)
     units = list(course.assignments)
     out.mkdir(parents=True, exist_ok=True)
-    (students,) = _read_gradebook(course_dir, _STUDENTS)
+    (students,) = read_gradebook(course_dir, STUDENTS)
     people = {row[0]: row[1:] for row in students}
     points: dict[tuple[str, str], float] = {}
     for score in scores:
@@ -234,7 +186,7 @@ def _status(learner: str, units: list[str], left_out: dict[tuple[str, str], str]
 
 def learner_names(course_dir: Path) -> dict[str, str]:
     """Each learner's name from the roster ("Siân Jones"), for titles; '' when it has none."""
-    (students,) = _read_gradebook(course_dir, _STUDENTS)
+    (students,) = read_gradebook(course_dir, STUDENTS)
     return {row[0]: " ".join(part for part in (row[1], row[2]) if part) for row in students}
 
 

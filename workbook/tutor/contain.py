@@ -183,14 +183,20 @@ def python_roots(executables: Iterable[str] = ()) -> list[Path]:
 
 
 def sandbox_args(working: Path, private: Path, executables: Iterable[str] = (),
-                 python: Iterable[Path] | None = None) -> list[str]:
+                 python: Iterable[Path] | None = None,
+                 env: Mapping[str, str] | None = None) -> list[str]:
     """The bwrap command that runs a kernel in ``working`` (writable) with its own ``private``
     folder (sockets, connection file, home) and nothing else of this machine but the system
-    and the Python environment (``python``; by default :func:`python_roots`)."""
+    and the Python environment (``python``; by default :func:`python_roots`). With ``env``,
+    the kernel's environment is that and nothing else (bwrap clears the rest)."""
     home = private / "home"
     home.mkdir(parents=True, exist_ok=True)
     args = ["bwrap", "--die-with-parent", "--unshare-user", "--unshare-pid", "--unshare-net",
             "--unshare-ipc", "--unshare-uts", "--unsetenv", "JPY_PARENT_PID", *_system_args()]
+    if env is not None:
+        args.append("--clearenv")
+        for name, value in env.items():
+            args += ["--setenv", name, value]
     for name in ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for root in python_roots(executables) if python is None else python:
@@ -229,41 +235,48 @@ class ContainedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.sockets_folder: Path | None = None
+        """The kernel's own folder (sockets, connection file, home) when contained."""
+        self.working_folder: Path | None = None
+        """The folder the kernel runs in (``cwd`` given to :meth:`start_kernel`)."""
         if containment_available():
-            self._sockets = Path(tempfile.mkdtemp(prefix="kernel-", dir=kernels_folder()))
+            self.sockets_folder = Path(tempfile.mkdtemp(prefix="kernel-", dir=kernels_folder()))
             self.transport = "ipc"
-            self.ip = str(self._sockets / "kernel")
+            self.ip = str(self.sockets_folder / "kernel")
             # Not /tmp (hidden in the sandbox): the kernel reads it from its own folder.
-            self.connection_file = str(self._sockets / "kernel.json")
+            self.connection_file = str(self.sockets_folder / "kernel.json")
+
+    async def start_kernel(self, **kw):
+        """jupyter_client's start_kernel, noting the folder the kernel is to run in (``cwd``):
+        the sandbox shows it, writable."""
+        cwd = kw.get("cwd")
+        self.working_folder = Path(cwd) if cwd else Path(os.getcwd())
+        await super().start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        if not containment_available():
+        if self.sockets_folder is None:
             return command
         # A signal would reach bwrap, not the kernel inside it: interrupt with a message on
         # the control channel instead, so nbgrader's timeout can stop a runaway cell.
         self.kernel_spec.interrupt_mode = "message"
-        cwd = (getattr(self, "_launch_args", None) or {}).get("cwd")
-        working = Path(cwd) if cwd else Path(os.getcwd())
-        self._executable = shutil.which(command[0]) or command[0]
-        command = [self._executable, *command[1:]]
+        working = self.working_folder or Path(os.getcwd())
+        command = [shutil.which(command[0]) or command[0], *command[1:]]
         limits = [sys.executable, "-I", "-S", "-c", _LIMITS, str(self.memory_limit),
                   str(self.process_limit)]
         if self.memory_limit > 0:
-            startup = self._sockets / "home" / ".ipython" / "profile_default" / "startup"
+            startup = self.sockets_folder / "home" / ".ipython" / "profile_default" / "startup"
             startup.mkdir(parents=True, exist_ok=True)
             sentence = MEMORY_SENTENCE.format(limit=_size(self.memory_limit))
             (startup / "workbook-memory.py").write_text(
                 _MEMORY_NOTE.format(sentence=sentence), encoding="utf-8")
-        return sandbox_args(working, self._sockets, [self._executable]) + limits + command
+        env = sandbox_environment(self.sockets_folder, [command[0]])
+        return (sandbox_args(working, self.sockets_folder, [command[0]], env=env)
+                + limits + command)
 
-    async def _async_pre_start_kernel(self, **kw):
-        command, kw = await super()._async_pre_start_kernel(**kw)
-        if containment_available():
-            kw["env"] = sandbox_environment(self._sockets, [self._executable], kw.get("env"))
-        return command, kw
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart)
-        if not restart and getattr(self, "_sockets", None):
-            shutil.rmtree(self._sockets, ignore_errors=True)
+    def cleanup_connection_file(self) -> None:
+        """jupyter_client removes the connection file when the kernel is cleaned up (not on a
+        restart); the kernel's whole folder goes with it."""
+        super().cleanup_connection_file()
+        if getattr(self, "sockets_folder", None) is not None:  # None: not contained
+            shutil.rmtree(self.sockets_folder, ignore_errors=True)

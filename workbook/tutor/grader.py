@@ -5,16 +5,13 @@ start-up (about 4 s here) on every run. ``workbook autograde`` instead starts ``
 processes (one per core by default). Each loads nbgrader and the course's nbgrader_config.py
 once, then takes learners one at a time from a shared queue and grades each with nbgrader's own
 ``Autograde`` converter: the same preprocessors, settings and gradebook writes as
-``nbgrader autograde UNIT --force --student LEARNER``. Three things differ, all in how the work
+``nbgrader autograde UNIT --force --student LEARNER``. Two things differ, both in how the work
 is scheduled, not in what is done:
 
 - kernels come from tutor/pool.py, so the next notebook's kernel starts while this one is
   graded, and a used kernel's shutdown is not waited for;
 - workers wait up to :data:`GRADEBOOK_WAIT` seconds for the gradebook when another worker is
-  writing to it (SQLite's own lock), instead of SQLite's default of 5 s;
-- nbgrader opens the gradebook about nine times per notebook, and each time builds a new
-  database engine and checks every table exists; a worker builds the engine once and checks
-  the tables the first time only (:func:`_open_gradebook_once`).
+  writing to it (SQLite's own lock), instead of SQLite's default of 5 s.
 
 When nbgrader cannot grade a learner, the worker tries again (tutor/written.py):
 
@@ -85,39 +82,6 @@ _APP = None
 _LOG = io.StringIO()
 
 
-def _open_gradebook_once() -> None:
-    """Make nbgrader's ``Gradebook(db_url)`` reuse one engine per database in this process.
-    The first opening is nbgrader's own (it creates any missing tables); later ones do what
-    it does after that: a new session and the course check. Closing ends the session and
-    keeps the engine (an idle SQLite connection holds no lock)."""
-    from nbgrader import api
-    from sqlalchemy.orm import scoped_session, sessionmaker
-
-    if getattr(api.Gradebook, "_workbook_engines", None) is not None:
-        return
-    engines: dict[str, object] = {}
-    first_open = api.Gradebook.__init__
-
-    def open_gradebook(self, db_url, course_id="default_course", authenticator=None):
-        engine = engines.get(db_url)
-        if engine is None:
-            first_open(self, db_url, course_id=course_id, authenticator=authenticator)
-            engines[db_url] = self.engine
-            return
-        self.engine = engine
-        self.db = scoped_session(sessionmaker(autoflush=True, bind=engine, future=True))
-        self.check_course(course_id=course_id)
-        self.course_id = course_id
-        self.authenticator = authenticator
-
-    def close_gradebook(self):
-        self.db.remove()  # the engine, and its idle connection, stay for the next opening
-
-    api.Gradebook.__init__ = open_gradebook
-    api.Gradebook.close = close_gradebook
-    api.Gradebook._workbook_engines = engines
-
-
 _RETRY = None
 """The worker's settings with nbgrader's own Execute (no kernel pool), for a second try."""
 _WRITTEN = None
@@ -130,7 +94,6 @@ def _start_worker(course_dir: str, unit: str) -> None:
     os.chdir(course_dir)
     from nbgrader.apps import AutogradeApp
 
-    _open_gradebook_once()
     app = AutogradeApp()
     app.initialize([unit, "--force", "--log-level=INFO"])
     app.coursedir.assignment_id = unit

@@ -238,9 +238,9 @@ COLLECTORS = {"moodle": MoodleCollector, "canvas": CanvasCollector}
 
 def roster(course_dir: Path) -> list[Learner]:
     """The learners in the course's gradebook."""
-    from .cohort import _STUDENTS, _read_gradebook
+    from .upstream import STUDENTS, read_gradebook
 
-    (rows,) = _read_gradebook(course_dir, _STUDENTS)
+    (rows,) = read_gradebook(course_dir, STUDENTS)
     return [Learner(i, f or "", last or "", e or "") for i, f, last, e in rows]
 
 

@@ -11,23 +11,11 @@
   cell) and also cuts any cell's output to :data:`MAX_CHARACTERS` characters, so one line of
   50 MB cannot make a feedback page that will not open. The size before cutting is noted.
 
-- :class:`CheckCellMetadata` is nbgrader's check of every cell's nbgrader metadata, with the
-  same rules and errors, but the metadata schema is compiled once, not for every cell: nbgrader
-  calls ``jsonschema.validate``, which checks the schema itself each time (about 2 ms a cell,
-  twice per notebook: 0.19 s of every 46-cell knowledge check autograded).
-
 - :class:`ExecutionTags` runs before the notebook is executed and removes any
   ``skip-execution`` or ``raises-exception`` tag a learner put on a cell (nbclient skips a cell
   tagged ``skip-execution``), so no cell, and no hidden check, can be left unrun. The visible
   format checks are run as well: their message ("You have not answered yet.") is part of the
   feedback.
-
-- :class:`OverwriteCellsOnce` and :class:`SaveAutoGradesOnce` are nbgrader's OverwriteCells
-  and SaveAutoGrades, whose code runs unchanged, but the gradebook rows they look up one cell
-  at a time (two queries a cell) are read once per notebook, and SaveAutoGrades' commit after
-  every cell (a disk sync each) becomes one commit at the end: about 30 ms of every knowledge
-  check autograded (60 ms to 32 ms for the two steps on unit 4). If saving fails part-way,
-  nothing is saved, where nbgrader kept the cells before the failure.
 
 All are switched on in nbgrader_config.py (``c.Autograde.sanitize_preprocessors`` and
 ``c.Autograde.autograde_preprocessors``).
@@ -38,28 +26,11 @@ from __future__ import annotations
 import ast
 import builtins
 import os
-import traceback
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 from nbformat.v4 import new_output
-from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
-from nbgrader.nbgraderformat.common import (
-    BaseMetadataValidator,
-    SchemaTooNewError,
-    SchemaTooOldError,
-    ValidationError,
-)
-from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
-from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
-from nbgrader.preprocessors import (
-    LimitOutput,
-    NbGraderPreprocessor,
-    OverwriteCells,
-    SaveAutoGrades,
-)
-from sqlalchemy.orm import joinedload
+from nbgrader.preprocessors import LimitOutput, NbGraderPreprocessor
 from traitlets import Unicode
 
 from ..checks import written_answer
@@ -212,137 +183,3 @@ class LimitOutputSize(LimitOutput):
         cell.outputs = kept
         cell.metadata.setdefault("workbook", {})["output_characters"] = total
         return cell, resources
-
-
-_VALIDATORS: dict[int, jsonschema.protocols.Validator] = {}
-
-
-class _CompiledSchema(BaseMetadataValidator):
-    """nbgrader's per-cell schema check with the validator built once per schema version."""
-
-    def validate_cell(self, cell) -> None:
-        if "nbgrader" not in cell.metadata:
-            return
-        schema = cell.metadata["nbgrader"].get("schema_version", 0)
-        if schema < self.schema_version:
-            raise SchemaTooOldError(
-                f"Outdated schema version: {schema} (expected {self.schema_version})",
-                schema, self.schema_version)
-        if schema > self.schema_version:
-            raise SchemaTooNewError(
-                f"Schema version is too new: {schema} (expected {self.schema_version})",
-                schema, self.schema_version)
-        validator = _VALIDATORS.get(self.schema_version)
-        if validator is None:
-            kind = jsonschema.validators.validator_for(self.schema)
-            kind.check_schema(self.schema)
-            validator = _VALIDATORS[self.schema_version] = kind(self.schema)
-        error = jsonschema.exceptions.best_match(validator.iter_errors(cell.metadata["nbgrader"]))
-        if error is not None:
-            raise error
-
-
-class _MetadataValidator(MetadataValidatorV3, _CompiledSchema):
-    """MetadataValidatorV3's rules; its ``super().validate_cell`` reaches _CompiledSchema."""
-
-
-class CheckCellMetadata(NbgraderCheckCellMetadata):
-    """nbgrader's CheckCellMetadata (valid metadata, unique grade ids), schema compiled once."""
-
-    def preprocess(self, nb, resources):
-        try:
-            _MetadataValidator().validate_nb(nb)
-        except ValidationError:
-            self.log.error(traceback.format_exc())
-            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
-            self.log.error(msg)
-            raise ValidationError(msg) from None
-        return nb, resources
-
-
-def _row(rows: dict, name: str, what: str):
-    """``rows[name]``, or nbgrader's MissingEntry naming what was not found, as its own
-    ``Gradebook.find_...`` look-ups raise."""
-    try:
-        return rows[name]
-    except KeyError:
-        raise MissingEntry(f"No such {what}: {name}") from None
-
-
-class _SourceCells:
-    """Answers OverwriteCells' per-cell look-ups from one notebook's cells, read once."""
-
-    def __init__(self, notebook) -> None:
-        self.source = {cell.name: cell for cell in notebook.source_cells}
-        self.graded = {cell.name: cell for cell in [*notebook.task_cells, *notebook.grade_cells]}
-
-    def find_source_cell(self, name: str, notebook: str, assignment: str):
-        return _row(self.source, name, f"source cell in {assignment}/{notebook}")
-
-    def find_graded_cell(self, name: str, notebook: str, assignment: str):
-        return _row(self.graded, name, f"grade cell in {assignment}/{notebook}")
-
-
-class OverwriteCellsOnce(OverwriteCells):
-    """nbgrader's OverwriteCells, with the notebook's source cells read in one go."""
-
-    def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        gradebook = Gradebook(self.db_url)
-        with gradebook:
-            self.gradebook = _SourceCells(
-                gradebook.find_notebook(self.notebook_id, self.assignment_id))
-            nb, resources = super(OverwriteCells, self).preprocess(nb, resources)
-            self.gradebook = gradebook
-            if self.add_missing_cells:
-                nb, resources = self.add_missing_grade_cells(nb, resources)
-                nb, resources = self.add_missing_task_cells(nb, resources)
-        return nb, resources
-
-
-class _LaterCommit:
-    def commit(self) -> None:
-        """Nothing yet: SaveAutoGradesOnce commits once, after the last cell."""
-
-
-class _SubmittedRows:
-    """Answers SaveAutoGrades' per-cell look-ups from one submitted notebook's grades and
-    comments, read once."""
-
-    db = _LaterCommit()
-
-    def __init__(self, gradebook, submitted) -> None:
-        def by_cell(kind):
-            rows = (gradebook.db.query(kind).options(joinedload(kind.cell))
-                    .filter(kind.notebook_id == submitted.id))
-            return {row.cell.name: row for row in rows}
-
-        self.grades, self.comments = by_cell(Grade), by_cell(Comment)
-
-    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str):
-        return _row(self.grades, grade_cell, f"grade for {student} in {assignment}/{notebook}")
-
-    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str):
-        return _row(self.comments, solution_cell,
-                    f"comment for {student} in {assignment}/{notebook}")
-
-
-class SaveAutoGradesOnce(SaveAutoGrades):
-    """nbgrader's SaveAutoGrades, with the learner's rows read in one go and one commit."""
-
-    def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        gradebook = Gradebook(self.db_url)
-        with gradebook:
-            submitted = gradebook.find_submission_notebook(
-                self.notebook_id, self.assignment_id, self.student_id)
-            self.gradebook = _SubmittedRows(gradebook, submitted)
-            nb, resources = super(SaveAutoGrades, self).preprocess(nb, resources)
-            self.gradebook = gradebook
-            gradebook.db.commit()
-        return nb, resources

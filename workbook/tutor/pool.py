@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
-from nbclient.util import ensure_async
 from nbgrader.preprocessors import Execute
 
 from .contain import ContainedKernelManager, course_root_for
@@ -37,26 +36,36 @@ SHUTDOWN_WAIT = 5.0
 
 _FILES_A_KERNEL_IGNORES = {"timestamp.txt"}
 
-# ipykernel_launcher, except that the debugger (debugpy, which nothing in autograde uses) is not
-# loaded: a fifth of the kernel's start-up.
-_LAUNCHER = ("import sys\n"
-             "from pathlib import Path\n"
-             "if sys.path[0] == '' or Path(sys.path[0]) == Path.cwd():\n"
-             "    del sys.path[0]\n"
-             "sys.modules['debugpy'] = None\n"
-             "from ipykernel import kernelapp\n"
-             "kernelapp.launch_new_instance()\n")
-
 
 class PoolKernelManager(ContainedKernelManager):
-    """The sandboxed kernel manager, starting ipykernel without its debugger."""
+    """The sandboxed kernel manager of a pooled kernel. nbclient shuts a kernel down when its
+    notebook is done and waits for it to end; this one is handed back to the pool instead
+    (:meth:`KernelPool.retire`), which collects it later."""
 
-    def format_kernel_cmd(self, extra_arguments=None):
-        command = super().format_kernel_cmd(extra_arguments)
-        for n in range(len(command) - 1):
-            if command[n:n + 2] == ["-m", "ipykernel_launcher"]:
-                return command[:n] + ["-c", _LAUNCHER] + command[n + 2:]
-        return command
+    def __init__(self, pool: KernelPool | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.pool = pool
+        """The pool this kernel goes back to when shut down (None once it has)."""
+        self.work_folder: str | None = None
+        """A working folder made for this kernel, removed with it."""
+        self.retiring = False
+        """True from its shutdown request until the pool has collected its process."""
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        if self.pool is None or restart:
+            return await super().shutdown_kernel(now=now, restart=restart)
+        await self.pool.retire(self)  # asked to stop; not waited for
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        if self.retiring:  # cleaned up once its process has ended (KernelPool.reap)
+            return
+        await super().cleanup_resources(restart=restart)
+        if not restart:
+            self.remove_work_folder()
+
+    def remove_work_folder(self) -> None:
+        if self.work_folder:
+            shutil.rmtree(self.work_folder, ignore_errors=True)
 
 
 class KernelPool:
@@ -68,62 +77,65 @@ class KernelPool:
         self.course_root: Path | None = None
         """The course whose notebooks are graded with pooled kernels (set by the worker).
         Without it nothing is pooled."""
-        self.spare: ContainedKernelManager | None = None
+        self.spare: PoolKernelManager | None = None
         self.spare_key: tuple | None = None
-        self.retired: list[tuple[float, ContainedKernelManager, str | None]] = []
+        self.retired: list[tuple[float, PoolKernelManager]] = []
 
-    async def _launch(self, key: tuple, config) -> ContainedKernelManager:
+    async def _launch(self, key: tuple, config) -> PoolKernelManager:
         kernel_name, extra_arguments = key
-        km = PoolKernelManager(kernel_name=kernel_name, config=config)
-        private = getattr(km, "_sockets", None)
-        folder = (private / "work") if private else Path(tempfile.mkdtemp(prefix="workbook-run-"))
+        km = PoolKernelManager(pool=self, kernel_name=kernel_name, config=config)
+        if km.sockets_folder is not None:
+            folder = km.sockets_folder / "work"
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="workbook-run-"))
+            km.work_folder = str(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        km._workbook_folder = None if private else str(folder)
-        await km._async_start_kernel(extra_arguments=list(extra_arguments), cwd=str(folder))
+        await km.start_kernel(extra_arguments=list(extra_arguments), cwd=str(folder))
         return km
 
     async def take(self, kernel_name: str, extra_arguments: list[str],
-                   config) -> ContainedKernelManager:
+                   config) -> PoolKernelManager:
         """A started kernel for one notebook; a new spare is launched before this returns."""
         await self.reap()
         key = (kernel_name, tuple(extra_arguments))
         km, self.spare = self.spare, None
-        if km is not None and (self.spare_key != key or not await km._async_is_alive()):
-            await self.retire(km)
+        if km is not None and (self.spare_key != key or not await km.is_alive()):
+            await km.shutdown_kernel(now=True)
             km = None
         if km is None:
             km = await self._launch(key, config)
         self.spare, self.spare_key = await self._launch(key, config), key
         return km
 
-    async def retire(self, km: ContainedKernelManager) -> None:
+    async def retire(self, km: PoolKernelManager) -> None:
         """Ask a used kernel to stop; its process is collected by a later :meth:`reap`."""
+        km.pool, km.retiring = None, True
         try:
-            if await km._async_is_alive():
-                await km._async_request_shutdown()
+            if await km.is_alive():
+                await km.request_shutdown()
         except Exception:  # noqa: BLE001 - a kernel that cannot be asked is killed in reap()
             pass
-        self.retired.append((time.monotonic(), km, getattr(km, "_workbook_folder", None)))
+        self.retired.append((time.monotonic(), km))
 
     async def reap(self, wait: bool = False) -> None:
         """Clean up retired kernels that have ended; kill those past SHUTDOWN_WAIT. With
         ``wait``, wait for all of them."""
         still = []
-        for asked, km, folder in self.retired:
+        for asked, km in self.retired:
             while True:
-                alive = await km._async_is_alive()
-                if alive and time.monotonic() - asked > SHUTDOWN_WAIT:
-                    await km._async_kill_kernel()
-                    alive = False
-                if not alive or not wait:
+                alive = await km.is_alive()
+                if not alive or not wait or time.monotonic() - asked > SHUTDOWN_WAIT:
                     break
                 await asyncio.sleep(0.01)
-            if alive:
-                still.append((asked, km, folder))
+            if alive and time.monotonic() - asked <= SHUTDOWN_WAIT:
+                still.append((asked, km))
                 continue
-            await km._async_cleanup_resources()
-            if folder:
-                shutil.rmtree(folder, ignore_errors=True)
+            km.retiring = False
+            if alive:
+                await km.shutdown_kernel(now=True)  # kills it, then cleans up
+                km.remove_work_folder()
+            else:
+                await km.cleanup_resources()
         self.retired = still
 
     async def prime(self, kernel_name: str, extra_arguments: list[str], config) -> None:
@@ -137,8 +149,9 @@ class KernelPool:
         every used kernel to end."""
         if self.spare is not None:
             spare, self.spare = self.spare, None
-            await spare._async_kill_kernel()
-            await self.retire(spare)
+            spare.pool = None
+            await spare.shutdown_kernel(now=True)
+            spare.remove_work_folder()
         await self.reap(wait=True)
 
 
@@ -167,31 +180,13 @@ class PooledExecute(Execute):
         if (needs_own_folder(path) or self.kernel_manager_class is not ContainedKernelManager
                 or POOL.course_root is None or not path
                 or course_root_for(Path(path)) != POOL.course_root):
-            self._pooled = False
             return super().create_kernel_manager()
-        self._pooled = True
         self.km = run_sync(POOL.take)(self.kernel_name, self.kernel_arguments(), self.config)
         return self.km
 
     def kernel_arguments(self) -> list[str]:
-        """The kernel's extra arguments, as nbclient would give them."""
-        extra = list(self.extra_arguments)
-        if self.ipython_hist_file and not any(
-                a.startswith("--HistoryManager.hist_file") for a in extra):
-            extra.append(f"--HistoryManager.hist_file={self.ipython_hist_file}")
-        return extra
-
-    async def _async_cleanup_kernel(self) -> None:
-        if not getattr(self, "_pooled", False):
-            return await super()._async_cleanup_kernel()
-        km, kc = self.km, getattr(self, "kc", None)
-        try:
-            if kc is not None:
-                await ensure_async(kc.stop_channels())
-        finally:
-            self.kc = None
-            self.km = None
-            if km is not None:
-                await POOL.retire(km)
-
-    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+        """The kernel's extra arguments (``Execute.extra_arguments``). nbclient adds
+        ``--HistoryManager.hist_file`` to them when it starts a kernel itself and they hold
+        none; nbgrader_config.py sets it, so a pooled kernel gets exactly what nbclient's
+        own would."""
+        return list(self.extra_arguments)
