@@ -6,10 +6,16 @@ use so that ``import workbook`` stays fast and knowledge-check notebooks import 
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0"
+
+if sys.platform == "emscripten":  # the browser edition: widget messages keep their None values
+    from .lite.nulls import keep_nulls
+
+    keep_nulls()
 
 _LESSON_NAMES = ("sort_activity", "worked_examples", "quiz_activity", "authority_activity",
                  "law_activity", "reply_activity", "law_changes", "organisation_policy",
