@@ -1,5 +1,6 @@
-"""The browser edition's kernel loses every ``None`` in a widget message; this puts it back.
+"""Two fixes to the browser edition's kernel (Pyodide), made when a lesson imports workbook.
 
+:func:`keep_nulls`: the kernel loses every ``None`` in a widget message; this puts it back.
 The Pyodide kernel hands each comm message (a widget's state, an update) to JavaScript with
 Pyodide's default conversion, which turns ``None`` into ``undefined``; the message is then sent
 as JSON, which drops ``undefined``. So a widget trait set to ``None`` in Python never reaches the
@@ -7,8 +8,13 @@ page: a drop-down reset to "Choose…" (``value=None``) or a radio group with no
 what the page last showed, and the page and Python disagree about what is answered. Found
 with the quiz done by mouse in the lite edition: the page showed the first option of each
 matching drop-down (``selectedIndex`` 0) while Python held no answer, so a learner's view and
-the quiz's check could differ. :func:`keep_nulls` makes the kernel send each message's content
-and metadata as parsed JSON (a JavaScript object made by ``JSON.parse``), whose nulls survive.
+the quiz's check could differ. The kernel now gets each message's content and metadata as
+parsed JSON (a JavaScript object made by ``JSON.parse``), whose nulls survive.
+
+:func:`search_drive_last`: the notebook's folder (``''`` on ``sys.path``) is in the browser's
+storage (``/drive``), where every look costs a request to the page; Python looked there first
+for every module it imported (some 100 requests for a lesson's first cell). It is now looked
+in last, so a learner's own module next to the notebook still imports.
 """
 
 from __future__ import annotations
@@ -41,4 +47,14 @@ def keep_nulls() -> bool:
 
     send_comm.keeps_nulls = True
     shell.send_comm = send_comm
+    return True
+
+
+def search_drive_last() -> bool:
+    """In the browser edition, move the notebook's folder to the end of ``sys.path``. Returns
+    True when it moved it."""
+    if sys.platform != "emscripten" or "" not in sys.path or sys.path[-1] == "":
+        return False
+    sys.path.remove("")
+    sys.path.append("")
     return True
