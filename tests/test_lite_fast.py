@@ -60,19 +60,26 @@ def test_a_file_missing_from_the_packed_data_is_named(packed, site_root):
 
 def test_a_lesson_in_the_browser_reads_the_packed_data_without_yaml(packed, site_root,
                                                                      tmp_path):
-    """As in Pyodide (sys.platform 'emscripten', the packed file in the package): activities
-    are made and no YAML parser, schema compiler or jupyter_core is imported."""
+    """As in Pyodide (sys.platform 'emscripten', the packed file in the package, no pandas):
+    activities are made and used (a goal and an option added: their tables need no pandas)
+    and no YAML parser, schema compiler or jupyter_core is imported."""
     data = tmp_path / "course_data.json"
     data.write_text(json.dumps(packed), encoding="utf-8")
     script = f"""
 import json, sys
 sys.platform = "emscripten"
+sys.modules["pandas"] = None  # the browser edition has no pandas: importing it fails
 from pathlib import Path
 import workbook.content.loader as loader
 loader.prevalidated = lambda: json.loads(Path({str(data)!r}).read_text())["files"]
 import workbook
 workbook.course_map(); workbook.key_words("unit2"); workbook.sort_activity("unit2")
 workbook.quiz_activity("unit1"); workbook.scenario_player("shouting-in-store")
+plan = workbook.development_planner()
+plan.add_goal("Stay calm", "Practise", "My manager", "2027-01-11", "2027-02-12", "Fewer calls")
+form = workbook.scenario_analysis("missed-sofa-delivery")
+form.add_option("Re-book this week", "repair")
+assert "Stay calm" in plan._table.value and "Re-book this week" in form._table.value
 print(sorted(m for m in ("yaml", "fastjsonschema", "jupyter_core") if m in sys.modules))
 """
     env = {**os.environ, "WORKBOOK_COURSE_DIR": str(site_root),

@@ -212,11 +212,15 @@ def check_analysis(analysis: Analysis, organisation: Organisation,
     return tuple(found)
 
 
-def options_table(analysis: Analysis):
-    """The options balance as a pandas table: one row per option, a column per factor, the
-    customer and organisation totals, and which one is recommended."""
-    import pandas as pd
+def option_columns() -> list[str]:
+    return ["Option", "Action", "Cost (£)", *FACTORS.values(), "Customer total",
+            "Organisation total", "Recommended"]
 
+
+def option_rows(analysis: Analysis) -> list[dict[str, object]]:
+    """The options balance, one row per option with the :func:`option_columns`: a column per
+    factor (None when not scored), the customer and organisation totals, and which one is
+    recommended (no pandas: the browser edition has none)."""
     rows = []
     for option in analysis.options:
         row = {"Option": option.name, "Action": ACTIONS[option.action],
@@ -226,9 +230,14 @@ def options_table(analysis: Analysis):
                 "Organisation total": option.organisation_total,
                 "Recommended": "Yes" if option.name == analysis.recommended else ""}
         rows.append(row)
-    columns = ["Option", "Action", "Cost (£)", *FACTORS.values(), "Customer total",
-               "Organisation total", "Recommended"]
-    return pd.DataFrame(rows, columns=columns).set_index("Option")
+    return rows
+
+
+def options_table(analysis: Analysis):
+    """:func:`option_rows` as a pandas table, indexed by option name."""
+    import pandas as pd
+
+    return pd.DataFrame(option_rows(analysis), columns=option_columns()).set_index("Option")
 
 
 def options_chart(analysis: Analysis) -> str:

@@ -85,14 +85,24 @@ def check_plan(plan: Plan, today: dt.date | None = None) -> tuple[Finding, ...]:
     return tuple(found)
 
 
-def plan_table(plan: Plan):
-    import pandas as pd
+PLAN_COLUMNS = ("Start", "End", "Weeks", "What to get better at", "How", "Support",
+                "How I will know")
 
-    rows = [{"Start": g.start.strftime("%d %b %Y"), "End": g.end.strftime("%d %b %Y"),
+
+def plan_rows(plan: Plan) -> list[dict[str, object]]:
+    """One row per goal, in date order, with the :data:`PLAN_COLUMNS` (no pandas: the
+    browser edition has none)."""
+    return [{"Start": g.start.strftime("%d %b %Y"), "End": g.end.strftime("%d %b %Y"),
              "Weeks": g.weeks, "What to get better at": g.area, "How": g.action,
              "Support": g.support, "How I will know": g.evidence} for g in plan.goals]
-    table = pd.DataFrame(rows, columns=["Start", "End", "Weeks", "What to get better at", "How",
-                                        "Support", "How I will know"])
+
+
+def plan_table(plan: Plan):
+    """:func:`plan_rows` as a pandas table, numbered from 1 ("Goal")."""
+    import pandas as pd
+
+    rows = plan_rows(plan)
+    table = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
     table.index = range(1, len(rows) + 1)
     table.index.name = "Goal"
     return table

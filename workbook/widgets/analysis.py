@@ -10,6 +10,7 @@ Python twins: :class:`AnalysisForm` ``set_list``, ``add_option``, ``remove_optio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from html import escape
 from typing import Any
@@ -42,8 +43,22 @@ def findings_html(findings: tuple[Finding, ...], done: str) -> str:
             f"({len(findings)}):</span><ul class='wb-plain'>{items}</ul></div>")
 
 
-def table_html(table) -> str:
-    return table.to_html(classes="wb-table", na_rep="–", escape=True, border=0)
+def table_html(columns: Sequence[str], rows: Sequence[dict[str, Any]],
+               numbered: str | None = None) -> str:
+    """``rows`` as a table: the first column (or, with ``numbered``, a column of that name
+    counting from 1) heads each row; an empty cell shows "–". Plain Python, as the browser
+    edition has no pandas."""
+    heads = ([numbered] if numbered else []) + list(columns)
+    head = "".join(f"<th scope='col'>{escape(str(h))}</th>" for h in heads)
+    body = []
+    for number, row in enumerate(rows, start=1):
+        cells = [number] if numbered else []
+        cells += [row.get(c) for c in columns]
+        first, *rest = ["–" if c is None else escape(str(c)) for c in cells]
+        body.append(f"<tr><th scope='row'>{first}</th>"
+                    + "".join(f"<td>{c}</td>" for c in rest) + "</tr>")
+    return (f"<table class='wb-table'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
 
 
 class AnalysisForm(Activity, widgets.VBox):
@@ -241,8 +256,8 @@ class AnalysisForm(Activity, widgets.VBox):
                                            if self.analysis.recommended in names else "")
         finally:
             self._quiet = False
-        self._table.value = styled(table_html(engine.options_table(self.analysis))) \
-            if names else ""
+        self._table.value = styled(table_html(
+            engine.option_columns(), engine.option_rows(self.analysis))) if names else ""
 
     def _tell(self, text: str) -> None:
         self.message = text
@@ -407,7 +422,8 @@ class DevelopmentPlanner(Activity, widgets.VBox):
         self.remove_choice.options = [(f"{n}. {g.area}", n) for n, g in enumerate(goals, 1)]
         if goals and self.remove_choice.value is None:
             self.remove_choice.value = 1  # "Remove it" always has one chosen
-        self._table.value = styled(table_html(plans.plan_table(self.plan))) if goals else ""
+        self._table.value = styled(table_html(
+            plans.PLAN_COLUMNS, plans.plan_rows(self.plan), "Goal")) if goals else ""
         if goals:
             self.chart_svg = plans.timeline_chart(self.plan)
             self.chart.show(self.chart_svg, "Timeline of your goals, each from its start date "
