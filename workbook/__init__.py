@@ -6,10 +6,17 @@ use so that ``import workbook`` stays fast and knowledge-check notebooks import 
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0"
+
+if sys.platform == "emscripten":  # the browser edition's kernel: see workbook/lite/kernel.py
+    from .lite.kernel import keep_nulls, search_drive_last
+
+    keep_nulls()
+    search_drive_last()
 
 _LESSON_NAMES = ("sort_activity", "worked_examples", "quiz_activity", "authority_activity",
                  "law_activity", "reply_activity", "law_changes", "organisation_policy",

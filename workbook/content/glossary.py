@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .loader import DATA_DIR, ContentError, read_yaml, validate
+from .loader import ContentError, CourseFiles, course_files
 
 GLOSSARY_FILE = "glossary.yaml"
 
@@ -41,11 +41,12 @@ class GlossaryTerm:
         return self.pattern.search(text) is not None
 
 
-def load_glossary(root: Path, unit_ids: set[str] | None = None) -> tuple[GlossaryTerm, ...]:
-    """Read and check the glossary; ``unit_ids`` (when given) are the units it may name."""
-    label = f"{DATA_DIR}/{GLOSSARY_FILE}"
-    data = read_yaml(root / DATA_DIR / GLOSSARY_FILE, label)
-    validate(data, "glossary", label, root)
+def load_glossary(root: Path, unit_ids: set[str] | None = None,
+                  files: CourseFiles | None = None) -> tuple[GlossaryTerm, ...]:
+    """Read and check the glossary; ``unit_ids`` (when given) are the units it may name.
+    ``files``: where course_data/ is read from (default: the YAML, or in the browser edition
+    the data checked when the site was built)."""
+    data, label = (files or course_files(root)).load(GLOSSARY_FILE, "glossary")
     terms, seen = [], set()
     for number, entry in enumerate(data["terms"], start=1):
         item = f"number {number} in terms ({entry['term']!r})"

@@ -6,20 +6,25 @@ so a tutor who edits a YAML file can find and fix the mistake without reading Py
 Validation uses fastjsonschema rather than jsonschema, whose slow import would delay every
 lesson's first cell (the figures are in benchmarks/README.md). The schemas are plain draft-07
 JSON Schema files; the test suite checks them with jsonschema as well.
+
+In the browser edition the lite build has already done all of that: it writes every file's
+checked data into one JSON file inside the workbook package (:data:`PREVALIDATED`), and the
+loaders read that instead of YAML (:class:`CourseFiles`), so a lesson's first activity neither
+parses YAML in pure Python nor imports PyYAML, nor checks the course data against its schemas
+again (fastjsonschema is still loaded: the progress store checks saved activity with it).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-import fastjsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .records import (
     AbusiveBehaviourPolicy,
@@ -66,8 +71,16 @@ from .records import (
 )
 from .templating import EmployerText, TemplateError, pounds
 
+if TYPE_CHECKING:
+    import yaml
+    from fastjsonschema import JsonSchemaValueException
+
 DATA_DIR = "course_data"
 SCHEMA_DIR = "schemas"
+PREVALIDATED = "course_data.json"
+"""The course's data, read and checked at build time, inside the workbook package the lite
+build puts in the site (never in the repository): {"format": 1, "files": {path in course_data/:
+data}}."""
 
 
 class ContentError(ValueError):
@@ -119,29 +132,31 @@ def find_course_root(start: str | os.PathLike[str] | None = None) -> Path:
 # --------------------------------------------------------------------------- YAML and schema
 
 
-# libyaml's C parser, when PyYAML was built with it, reads the course much faster than the
-# pure-Python one; the pure-Python parse was most of a lesson's first activity's start-up
-# (benchmarks/README.md).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@cache
+def _strict_loader() -> type:
+    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one). Made on
+    first use, so that code which never reads YAML never imports PyYAML."""
+    import yaml
 
+    # libyaml's C parser, when PyYAML was built with it, reads the course much faster than the
+    # pure-Python one, which was most of a lesson's first activity's start-up
+    # (benchmarks/README.md).
+    class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
 
-class _StrictLoader(_SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+    def construct_mapping(loader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice in the same block",
+                    key_node.start_mark)
+            seen[key] = key_node
+        return loader.construct_mapping(node, deep=deep)
 
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, yaml.Node] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice in the same block", key_node.start_mark
-            )
-        seen[key] = key_node
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return StrictLoader
 
 
 def read_yaml(path: Path, label: str) -> Any:
@@ -152,8 +167,10 @@ def read_yaml(path: Path, label: str) -> Any:
         raise ContentError(label, "file not found") from None
     except UnicodeDecodeError as exc:
         raise ContentError(label, f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -165,6 +182,8 @@ _validators: dict[Path, Callable[[Any], Any]] = {}
 
 
 def _validator(schema_path: Path) -> Callable[[Any], Any]:
+    import fastjsonschema
+
     if schema_path not in _validators:
         schema = json.loads(schema_path.read_text(encoding="utf-8"))
         _validators[schema_path] = fastjsonschema.compile(schema)
@@ -194,7 +213,7 @@ def _locate(data: Any, path: list[Any]) -> tuple[str | None, str | None]:
     return item, ".".join(field_parts) or None
 
 
-def _schema_problem(exc: fastjsonschema.JsonSchemaValueException, data: Any) -> tuple[str, list]:
+def _schema_problem(exc: JsonSchemaValueException, data: Any) -> tuple[str, list]:
     path = list(exc.path[1:])  # drop the leading "data"
     rule = exc.rule
     definition = exc.definition or {}
@@ -240,10 +259,12 @@ def validate(data: Any, schema_name: str, label: str, root: Path) -> None:
     """Check parsed YAML against ``course_data/schemas/<schema_name>.schema.json``."""
     if not isinstance(data, dict):
         raise ContentError(label, "the file is empty or is not a block of fields (key: value)")
+    from fastjsonschema import JsonSchemaValueException
+
     schema_path = root / DATA_DIR / SCHEMA_DIR / f"{schema_name}.schema.json"
     try:
         _validator(schema_path)(data)
-    except fastjsonschema.JsonSchemaValueException as exc:
+    except JsonSchemaValueException as exc:
         problem, path = _schema_problem(exc, data)
         item, field = _locate(data, path)
         raise ContentError(label, problem, item, field) from None
@@ -746,30 +767,75 @@ def _build_organisation(data: dict, label: str) -> Organisation:
 # --------------------------------------------------------------------------- entry points
 
 
-def _load_file(root: Path, relative: str, schema: str) -> Any:
-    label = f"{DATA_DIR}/{relative}"
-    data = read_yaml(root / DATA_DIR / relative, label)
-    validate(data, schema, label, root)
-    return data, label
+class CourseFiles:
+    """Where the loaders get each file of ``root/course_data`` from: the YAML, parsed and
+    checked against its schema, or ``prevalidated`` data (the lite build's :data:`PREVALIDATED`:
+    {path in course_data/: data}, checked when the site was built). ``read`` collects what was
+    loaded, in the same form, so the build can write it."""
+
+    def __init__(self, root: Path, prevalidated: Mapping[str, Any] | None = None):
+        self.root = root
+        self.prevalidated = prevalidated
+        self.read: dict[str, Any] = {}
+
+    def load(self, relative: str, schema: str) -> tuple[Any, str]:
+        label = f"{DATA_DIR}/{relative}"
+        if self.prevalidated is None:
+            data = read_yaml(self.root / DATA_DIR / relative, label)
+            validate(data, schema, label, self.root)
+        elif relative in self.prevalidated:
+            data = self.prevalidated[relative]
+        else:
+            raise ContentError(label, f"not in the site's {PREVALIDATED}: build the site again")
+        self.read[relative] = data
+        return data, label
+
+    def exists(self, relative: str) -> bool:
+        if self.prevalidated is None:
+            return (self.root / DATA_DIR / relative).is_file()
+        return relative in self.prevalidated
+
+    def unit_files(self, folder: str) -> list[Path]:
+        """The YAML files in ``course_data/<folder>/``, as names (``unit1.yaml``), sorted."""
+        if self.prevalidated is None:
+            return [Path(p.name) for p in sorted((self.root / DATA_DIR / folder).glob("*.yaml"))]
+        return sorted(Path(k.split("/", 1)[1]) for k in self.prevalidated
+                      if k.startswith(f"{folder}/") and k.endswith(".yaml"))
 
 
-def _unit_files(root: Path, folder: str) -> list[Path]:
-    return sorted((root / DATA_DIR / folder).glob("*.yaml"))
+@cache
+def prevalidated() -> Mapping[str, Any] | None:
+    """The lite build's checked course data, in the browser edition; else None (the YAML)."""
+    if sys.platform != "emscripten":
+        return None
+    from importlib.resources import files
+
+    try:
+        packed = json.loads((files("workbook") / PREVALIDATED).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return packed["files"]
 
 
-def load_course_uncached(root: Path) -> Course:
-    """Read, validate and cross-check every file in ``root/course_data``."""
-    data, label = _load_file(root, "criteria.yaml", "criteria")
+def course_files(root: Path) -> CourseFiles:
+    return CourseFiles(root, prevalidated())
+
+
+def load_course_uncached(root: Path, files: CourseFiles | None = None) -> Course:
+    """Read, validate and cross-check every file in ``root/course_data`` (from ``files``:
+    default, the YAML files)."""
+    files = files or CourseFiles(root)
+    data, label = files.load("criteria.yaml", "criteria")
     frameworks, criteria = _build_criteria(data, label)
-    data, label = _load_file(root, "units.yaml", "units")
+    data, label = files.load("units.yaml", "units")
     units = _build_units(data, label, criteria)
     unit_ids = {u.id for u in units}
-    data, label = _load_file(root, "organisation.yaml", "organisation")
+    data, label = files.load("organisation.yaml", "organisation")
     organisation = _build_organisation(data, label)
 
     banks: dict[str, StatementBank] = {}
-    for path in _unit_files(root, "statements"):
-        data, label = _load_file(root, f"statements/{path.name}", "statements")
+    for path in files.unit_files("statements"):
+        data, label = files.load(f"statements/{path.name}", "statements")
         _check_unit_file(data["unit"], path, unit_ids, label)
         banks[data["unit"]] = _build_statements(data, label)
 
@@ -780,19 +846,19 @@ def load_course_uncached(root: Path) -> Course:
                                   ("authority", "authority", _build_authority),
                                   ("rewrites", "rewrites", _build_rewrites)):
         per_unit[folder] = {}
-        for path in _unit_files(root, folder):
-            data, label = _load_file(root, f"{folder}/{path.name}", schema)
+        for path in files.unit_files(folder):
+            data, label = files.load(f"{folder}/{path.name}", schema)
             _check_unit_file(data["unit"], path, unit_ids, label)
             per_unit[folder][data["unit"]] = build(data, label, criteria, employer)
 
     laws = None
-    if (root / DATA_DIR / "laws.yaml").is_file():
-        data, label = _load_file(root, "laws.yaml", "laws")
+    if files.exists("laws.yaml"):
+        data, label = files.load("laws.yaml", "laws")
         laws = _build_laws(data, label, criteria, employer)
 
     scenarios: dict[str, Scenario] = {}
-    for path in _unit_files(root, "scenarios"):
-        data, label = _load_file(root, f"scenarios/{path.name}", "scenario")
+    for path in files.unit_files("scenarios"):
+        data, label = files.load(f"scenarios/{path.name}", "scenario")
         if data["id"] != path.stem:
             raise ContentError(label, f"the file for scenario {data['id']!r} must be named "
                                f"{data['id']}.yaml", None, "id")
@@ -828,6 +894,10 @@ def load_course(root: str | os.PathLike[str] | None = None) -> Course:
     """The validated course. Cached per folder and reloaded when any file in course_data/
     changes, so a tutor's edit shows up on the next call without restarting anything."""
     folder = Path(root).resolve() if root is not None else find_course_root()
+    if prevalidated() is not None:  # the browser edition: checked at build time, never edited
+        if folder not in _cache:
+            _cache[folder] = ((), load_course_uncached(folder, course_files(folder)))
+        return _cache[folder][1]
     signature = _signature(folder)
     cached = _cache.get(folder)
     if cached is None or cached[0] != signature:

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.loader import PREVALIDATED
+from .fast import WORKBOOK_DEPENDS, kernel_wheels, packed_course, preloaded, trim_site
 from .marking import add_self_marking, answer_key_leaks
 
 LOCK = Path(__file__).with_name("lock.json")
@@ -161,8 +163,9 @@ def wheel_from_sdist(entry: dict, sdist: Path, out_dir: Path) -> Path:
     return write_wheel(out_dir, entry["name"], entry["version"], files)
 
 
-def workbook_wheel(out_dir: Path) -> Path:
-    """The workbook package itself as a wheel (its Python files and assets)."""
+def workbook_wheel(out_dir: Path, extra: dict[str, bytes] | None = None) -> Path:
+    """The workbook package itself as a wheel (its Python files and assets, and ``extra``:
+    archive name -> bytes, e.g. the checked course data)."""
     import workbook
 
     package = Path(workbook.__file__).parent
@@ -170,7 +173,7 @@ def workbook_wheel(out_dir: Path) -> Path:
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             files[path.relative_to(package.parent).as_posix()] = path.read_bytes()
-    return write_wheel(out_dir, "workbook", workbook.__version__, files)
+    return write_wheel(out_dir, "workbook", workbook.__version__, {**files, **(extra or {})})
 
 
 def lock_entry(name: str, version: str, wheel: Path, imports: list[str],
@@ -182,9 +185,11 @@ def lock_entry(name: str, version: str, wheel: Path, imports: list[str],
 
 
 def assemble_pyodide(lock: dict, cache: Path, target: Path,
-                     step: Callable[[str], None] = print) -> int:
+                     step: Callable[[str], None] = print, course_dir: Path | None = None) -> int:
     """Fill ``target`` (the lite folder's static/pyodide/) with the runtime, the wheels and a
-    pyodide-lock.json that lists only those local wheels. Returns the number of wheels."""
+    pyodide-lock.json that lists only those local wheels: the pinned ones, the kernel
+    extension's own, and the workbook's with ``course_dir``'s checked data (when given).
+    Returns the number of wheels."""
     target.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fetch_pyodide(lock, cache)) as archive:
         for name in (*PYODIDE_FILES, "pyodide-lock.json"):
@@ -205,12 +210,19 @@ def assemble_pyodide(lock: dict, cache: Path, target: Path,
         wheel = wheel_from_sdist(entry, sdist, target)
         packages[entry["name"]] = lock_entry(entry["name"], entry["version"], wheel,
                                              entry["imports"], entry["depends"])
+    for wheel in kernel_wheels(extension_folders()[0]):
+        name, version = wheel.name.split("-")[:2]
+        name = name.replace("_", "-")
+        shutil.copyfile(wheel, target / wheel.name)
+        packages[name] = lock_entry(name, version, target / wheel.name, [name.replace("-", "_")],
+                                    [])
     import workbook
 
-    wheel = workbook_wheel(target)
-    depends = ["ipywidgets", "pyyaml", "fastjsonschema", "jupyter-core", "jinja2"]
+    packed = {} if course_dir is None else {
+        f"workbook/{PREVALIDATED}": packed_course(course_dir, ANSWER_KEYS)}
+    wheel = workbook_wheel(target, packed)
     packages["workbook"] = lock_entry("workbook", workbook.__version__, wheel, ["workbook"],
-                                      depends)
+                                      WORKBOOK_DEPENDS)
     def canonical(name: str) -> str:
         return name.lower().replace("_", "-")
 
@@ -245,7 +257,7 @@ def lite_config() -> dict:
             "exposeAppInBrowser": True,  # window.jupyterapp: the browser tests and benchmarks
             "litePluginSettings": {
                 "@jupyterlite/pyodide-kernel-extension:kernel": {
-                    "disablePyPIFallback": True,
+                    "disablePyPIFallback": True, **preloaded(),
                 },
             },
         },
@@ -280,7 +292,8 @@ def build_site(course_dir: Path, out: Path, cache: Path | None = None,
     with tempfile.TemporaryDirectory(prefix="workbook-lite-") as temp:
         lite_dir = Path(temp) / "lite"
         step("[1/4] Pyodide runtime and wheels (from the cache, else npm and PyPI)")
-        wheels = assemble_pyodide(lock, cache, lite_dir / "static" / "pyodide", step)
+        wheels = assemble_pyodide(lock, cache, lite_dir / "static" / "pyodide", step,
+                                  course_dir)
         step(f"      {wheels} wheels in the site's pyodide-lock.json, all local")
         step("[2/4] Course: lessons, course data, knowledge checks")
         files = course_contents(course_dir, lite_dir / "files")
@@ -294,11 +307,13 @@ def build_site(course_dir: Path, out: Path, cache: Path | None = None,
             shutil.rmtree(out)
         command = [sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", str(lite_dir),
                    "--output-dir", str(out), "--no-sourcemaps", "--no-unused-shared-packages",
-                   "--ignore-sys-prefix"]
+                   "--ignore-sys-prefix", "--apps", "lab"]  # only JupyterLab: see fast.py
         for folder in extension_folders():
             command.append(f"--LiteBuildConfig.federated_extensions={folder}")
         _run(command, "build the JupyterLite site", cwd=lite_dir)
     step("[4/4] Checking the site")
+    trimmed = trim_site(out)
+    step(f"      {trimmed / 1e6:.1f} MB of fonts for old browsers left out")
     check_site(out)
     leaks = answer_key_leaks(course_dir, out)
     if leaks:
