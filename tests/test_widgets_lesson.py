@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import ipywidgets as widgets
 
 from workbook import lessons
@@ -64,6 +67,15 @@ def test_where_is_my_work_names_the_folder_and_saved_files(private_progress):
     store.save("unit2-reflection", {"text": "x"})
     view = where_is_my_work_view(store)
     assert str(private_progress) in view.value and "unit2-reflection.json" in view.value
+
+
+def test_in_the_browser_edition_the_folder_is_named_as_the_file_list_shows_it(monkeypatch):
+    """Pyodide keeps progress under /drive, which the learner never sees: the file list on the
+    left shows that folder as my_progress/<learner>."""
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    view = where_is_my_work_view(ProgressStore(Path("/drive/my_progress/Ann")))
+    assert "<code>my_progress/Ann</code> (in the file list on the left)" in view.value, view.value
+    assert "/drive" not in view.value
 
 
 def test_lesson_functions_return_widgets_and_use_the_learners_folder(private_progress):

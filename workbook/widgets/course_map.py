@@ -40,8 +40,18 @@ def in_browser() -> bool:
     return sys.platform == "emscripten"
 
 
+def shown_folder(directory: Path, browser: bool) -> str:
+    """The progress folder as the learner finds it: in the browser edition, as the file list
+    on the left shows it (``my_progress/Ann``, not Pyodide's ``/drive/my_progress/Ann``)."""
+    if browser and directory.is_relative_to("/drive"):
+        return directory.relative_to("/drive").as_posix()
+    return str(directory)
+
+
 def where_is_my_work_view(store: ProgressStore) -> widgets.HTML:
     saved = [p.name for p in store.saved_activities()]
-    view = html_widget(PANELS.where_is_my_work(str(store.directory), saved, in_browser()))
+    browser = in_browser()
+    view = html_widget(PANELS.where_is_my_work(shown_folder(store.directory, browser), saved,
+                                               browser))
     view.add_class("wb-where")
     return view
