@@ -1,8 +1,8 @@
 """Charts for the workbook.
 
 Lesson charts (the scenario's mood, the options balance, the development timeline) are SVG
-text built here without matplotlib: drawing one takes well under a millisecond, against
-100 ms or more for a matplotlib PNG, so a widget event that draws one stays quick. Each is
+text built here without matplotlib, far quicker than a matplotlib PNG (benchmarks/README.md),
+so a widget event that draws one stays quick. Each is
 a complete ``<svg>`` with a ``viewBox`` (it scales with the page and with zoom), dark ink on
 white, a title, labelled axes, a data label on every point or bar, markers on lines and
 hatched as well as plain bars, so it reads without colour. A widget shows it as an ``<img>``

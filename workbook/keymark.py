@@ -46,8 +46,9 @@ from .marks import MarkError, Marks, ReflectionNote, question_mark, reflection_w
 
 KEY_SCHEMA = 1
 ITERATIONS = 10_000
-"""PBKDF2 rounds per hash: about 15 ms in CPython, a few seconds for a unit in the
-browser, where hashing runs in Python when Pyodide has no OpenSSL."""
+"""PBKDF2 rounds per hash: enough to make trying many guesses slow, few enough that marking a
+unit in the browser, where hashing runs in Python when Pyodide has no OpenSSL, takes seconds
+(benchmarks/README.md)."""
 KEY_FOLDER = "self_marking"
 """The site folder (next to notebooks/ and release/) that holds one key file per unit."""
 

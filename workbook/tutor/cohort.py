@@ -120,7 +120,7 @@ _Grades = dict[tuple[str, str], dict[str, tuple[float, float, float | None]]]
 def _grades(rows: list[tuple]) -> _Grades:
     """(unit, learner) to grade cell name to (score, max score, manual score), for each
     unit's notebook of the same name, from every grade in one query: asking the gradebook
-    learner by learner took 28 s for 500 learners (benchmarks/report_scale.py)."""
+    learner by learner was far slower for a large cohort (benchmarks/report_scale.py)."""
     found: _Grades = {}
     for unit, learner, cell, score, max_score, manual in rows:
         found.setdefault((unit, learner), {})[cell] = (

@@ -1,7 +1,7 @@
 """Autograding a unit's submissions with worker processes that each keep nbgrader loaded.
 
 ``nbgrader autograde UNIT`` grades learners one after another in one process, and pays its
-start-up (about 4 s here) on every run. ``workbook autograde`` instead starts ``jobs`` worker
+start-up on every run (benchmarks/README.md). ``workbook autograde`` instead starts ``jobs`` worker
 processes (one per core by default). Each loads nbgrader and the course's nbgrader_config.py
 once, then takes learners one at a time from a shared queue and grades each with nbgrader's own
 ``Autograde`` converter: the same preprocessors, settings and gradebook writes as

@@ -98,8 +98,8 @@ def _png(figure) -> str:
 
 HEATMAP_MAX_LEARNERS = 40
 """Above this many learners the report shows how many learners are in each state per criterion
-instead of a row per learner: at 500 learners the per-learner matrix was a 15,000-pixel image
-that took 7.8 s to draw (benchmarks/report_scale.py) and was too tall to read."""
+instead of a row per learner: at 500 learners the per-learner matrix was a 15,000-pixel image,
+too tall to read and slow to draw (benchmarks/report_scale.py)."""
 STATE_MARKERS = {MET: "o", WORKING: "x"}
 """A symbol on each cell as well as its colour, so the matrix reads without colour."""
 STATE_HATCHES = {NOT_YET: "", WORKING: "////", MET: ""}

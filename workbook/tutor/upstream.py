@@ -10,8 +10,9 @@ manager methods (``start_kernel``, ``is_alive``, ``request_shutdown``, ``shutdow
 What remains: :data:`GRADES` and :data:`STUDENTS`, the gradebook read with plain SQL over
 nbgrader's tables, with nbgrader's own score rules (``Grade.score``, ``Grade.max_score``)
 written as SQL, so ``workbook evidence``, ``export``, ``report`` and the roster commands do not
-import nbgrader (about 1.2 s each). It is no part of autograde (its share of cohort autograde
-time is nil); docs/decisions.md says why it stays.
+import nbgrader (whose import is most of such a command's time: benchmarks/README.md).
+It is no part of autograde (its share of cohort autograde time is nil); docs/decisions.md
+says why it stays.
 
 The rest of :data:`PINNED` is upstream code that the kernel pool (tutor/pool.py) and the
 sandbox (tutor/contain.py) rely on through public methods: nothing private is called there,
