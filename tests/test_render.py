@@ -32,9 +32,10 @@ def test_every_template_lives_in_the_one_folder():
 
 
 ONE_ELEMENT_LABELS = {
-    "widgets/common.py": 2,  # styled(): the stylesheet around made markup; status_html()
-    "widgets/quiz.py": 2,  # the quiz's <h3> title and its progress note
-    "widgets/sorting.py": 2,  # the round's <h3> title and its rounds note
+    "widgets/common.py": 3,  # styled(): the stylesheet around made markup; status_html();
+    # note_html(), the progress note under a quiz or a sorting round
+    "widgets/quiz.py": 1,  # the quiz's <h3> title
+    "widgets/sorting.py": 1,  # the round's <h3> title
     "widgets/analysis.py": 1,  # a form section's <h4>
     "lab/saving.py": 1,  # the one-line "run this cell" placeholder
 }

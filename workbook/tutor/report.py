@@ -155,10 +155,18 @@ def heatmap(evidence: Evidence, title: str):
                          **(filled if marker == "o" else {"color": "#1a1a1a"}))
     axes.set_yticks(range(len(learners)))
     axes.set_yticklabels(learners, fontsize=7)
-    _framework_axis(axes, evidence.criteria)
-    axes.set_ylabel("Learner")
+    return _finish_by_framework(figure, axes, evidence.criteria, "Learner", title,
+                                markers=True, below=-0.12)
+
+
+def _finish_by_framework(figure, axes, criteria: Sequence[str], y_label: str, title: str,
+                         markers: bool, below: float):
+    """What the two criteria charts end with: criteria grouped by framework along the bottom,
+    the axis label and title, the states' legend below, the layout made tight."""
+    _framework_axis(axes, criteria)
+    axes.set_ylabel(y_label)
     axes.set_title(title)
-    _state_legend(axes, markers=True, below=-0.12)
+    _state_legend(axes, markers=markers, below=below)
     figure.tight_layout()
     return figure
 
@@ -197,12 +205,8 @@ def criteria_summary(evidence: Evidence, title: str):
         bottom = top
     axes.set_xlim(-0.5, len(evidence.criteria) - 0.5)
     axes.set_ylim(0, len(evidence.learners))
-    _framework_axis(axes, evidence.criteria)
-    axes.set_ylabel("Learners")
-    axes.set_title(title)
-    _state_legend(axes, markers=False, below=-0.2)
-    figure.tight_layout()
-    return figure
+    return _finish_by_framework(figure, axes, evidence.criteria, "Learners", title,
+                                markers=False, below=-0.2)
 
 
 def score_distribution(percentages: dict[str, list[float]]):

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..content.records import CHANNEL_NAMES, Statement
+from ..engine.attempts import Result
 from ..progress import ProgressStore
 from ..render import macros
 
@@ -93,6 +94,85 @@ class Activity:
         display({"application/javascript": page_script()}, raw=True)
         display(self._repr_mimebundle_(), raw=True)
 
+
+
+class CheckAndRetry:
+    """Check and retry as the sorting activity and the quiz share them: ask for what is still
+    unanswered, mark through the engine, show each item's feedback, keep the attempt in the
+    history, save, and offer a retry of only what was wrong.
+
+    A class using it is an :class:`Activity` with ``result``, ``checked``, ``score``,
+    ``history``, ``check_button``, ``retry_button``, ``_progress``, ``_save`` and ``_start``,
+    and gives: :attr:`ASK_FIRST` (with ``{noun}`` and ``{numbers}``), :attr:`NOUNS`,
+    :attr:`FRESH` (what a new start is called), and the methods ``_current`` (the round or
+    attempt on screen, or None), ``_missing`` (the numbers not yet answered), ``_mark``,
+    ``_history_entry``, ``_retry_of``, ``_summary`` (of the history), ``_focus_first``,
+    ``_new_button`` and ``_show_item`` (one marked item's feedback, its controls disabled).
+    """
+
+    ASK_FIRST = ""
+    NOUNS = ("item", "items")
+    FRESH = "round"
+    _summarised = -1  # how many history entries the progress line was made from
+
+    def check(self) -> Result | None:
+        """Mark what is on screen (the twin of pressing Check). Asks for what is missing
+        first; returns the result, or None while something is unanswered."""
+        if self.checked or self._current() is None:
+            return self.result
+        missing = self._missing()
+        if missing:
+            self._say(self.ASK_FIRST.format(noun=self.NOUNS[len(missing) != 1],
+                                            numbers=", ".join(str(n) for n in missing)))
+            return None
+        result = self._mark()
+        self.history.append(self._history_entry(result))
+        self._show_result(result)
+        self._save()
+        # Check is now disabled: focus the next thing to do, not the page.
+        (self._new_button() if self.retry_button.disabled else self.retry_button).focus()
+        return result
+
+    def retry(self) -> Any:
+        """Start again with only what was got wrong (the twin of the retry button); None,
+        with a message, when there is nothing to retry."""
+        if self.result is None:
+            self._say("Check your answers first; then you can retry the ones you got wrong.")
+            return None
+        again = self._retry_of(self.result)
+        if again is None:
+            self._say("You got them all right, so there is nothing to retry. "
+                      f"Try a new {self.FRESH}!")
+            return None
+        self._start(again)
+        self._focus_first()
+        return again
+
+    def _show_result(self, result: Result) -> None:
+        self.result = result
+        self.checked = True
+        self.score = result.score
+        for item in result.items:
+            self._show_item(item)
+        self._say(result.summary)
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        self.check_button.disabled = self.checked
+        self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
+        if self._summarised == len(self.history):  # the history only grows, at each check
+            return
+        self._summarised = len(self.history)
+        summary = self._summary()
+        if summary:
+            self._progress.value = note_html(summary)
+
+
+def note_html(text: str) -> str:
+    """A quiet note line under an activity (how the learner has done so far)."""
+    # An f-string: it wraps one element around escaped text (docs/decisions.md, "One way to
+    # render").
+    return styled(f"<p class='wb-note'>{escape(text)}</p>")
 
 def live_status() -> widgets.HTML:
     """An activity's one status line. It is the same element for the activity's whole life

@@ -40,7 +40,7 @@ from ..engine.quiz import (
 )
 from ..progress import ProgressStore
 from ..render import macros
-from .common import Activity, live_status, styled
+from .common import Activity, CheckAndRetry, live_status, styled
 
 VIEWS = macros("widgets/quiz.html.j2")
 ANY = "any"
@@ -156,8 +156,12 @@ class QuestionSlot:
         return self._menus[index]
 
 
-class QuizActivity(Activity, widgets.VBox):
+class QuizActivity(CheckAndRetry, Activity, widgets.VBox):
     """A quiz on a question bank, with feedback on every option, a score and retries."""
+
+    ASK_FIRST = "Answer every question first. Still to do: {noun} {numbers}."
+    NOUNS = ("question", "questions")
+    FRESH = "quiz"
 
     question_ids = List(Unicode(), help="Question ids in the current quiz, in the order shown.")
     responses = Dict(help="Question id to the learner's answer so far, as saved: the bank "
@@ -182,7 +186,6 @@ class QuizActivity(Activity, widgets.VBox):
         self.activity = activity or f"{bank.unit}-quiz"
         self.heading = heading or bank.title
         self.history: list[dict[str, Any]] = []
-        self._summarised = -1  # how many history entries the progress line was made from
         self.result: Result | None = None
         self._attempt: QuizAttempt | None = None
         self._responses: dict[str, Response | None] = {}
@@ -252,39 +255,6 @@ class QuizActivity(Activity, widgets.VBox):
         finally:
             self._quiet = False
         self._save()
-
-    def check(self) -> Result | None:
-        """Mark the quiz (the twin of pressing Check). Asks for missing answers first."""
-        if self.checked or self._attempt is None:
-            return self.result
-        missing = [n for n, qid in enumerate(self.question_ids, start=1)
-                   if not is_answered(self.bank.by_id(qid), self._responses.get(qid))]
-        if missing:
-            numbers = ", ".join(str(n) for n in missing)
-            noun = "question" if len(missing) == 1 else "questions"
-            self._say(f"Answer every question first. Still to do: {noun} {numbers}.")
-            return None
-        result = mark_attempt(self._attempt, self._responses, self.bank)
-        self._show_result(result)
-        self.history.append(history_entry(result))
-        self._save()
-        self._refresh_buttons()
-        # Check is now disabled: focus the next thing to do, not the page.
-        (self.new_button if self.retry_button.disabled else self.retry_button).focus()
-        return result
-
-    def retry(self) -> QuizAttempt | None:
-        """Start a quiz of only the questions got wrong (the twin of the retry button)."""
-        if self.result is None:
-            self._say("Check your answers first; then you can retry the ones you got wrong.")
-            return None
-        again = retry_attempt(self.result)
-        if again is None:
-            self._say("You got them all right, so there is nothing to retry. Try a new quiz!")
-            return None
-        self._start(again)
-        self._focus_first()
-        return again
 
     def new_attempt(self, seed: int | None = None) -> QuizAttempt | None:
         """Start a fresh quiz on the chosen topic and difficulty (the twin of New quiz)."""
@@ -437,26 +407,34 @@ class QuizActivity(Activity, widgets.VBox):
         if save:
             self._save()
 
-    def _show_result(self, result: Result) -> None:
-        self.result = result
-        self.checked = True
-        self.score = result.score
-        for item in result.items:
-            self._feedback[item.question.id].value = styled(result_html(item))
-            for control in self._controls[item.question.id]:
-                control.disabled = True
-        self._say(result.summary)
-        self._refresh_buttons()
+    # ------------------------------------------------------------------ check and retry
 
-    def _refresh_buttons(self) -> None:
-        self.check_button.disabled = self.checked
-        self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
-        if self._summarised == len(self.history):  # the history only grows, at each check
-            return
-        self._summarised = len(self.history)
-        summary = summarise_history(self.history, self.bank).summary
-        if summary:
-            self._progress.value = styled(f"<p class='wb-note'>{escape(summary)}</p>")
+    def _current(self) -> QuizAttempt | None:
+        return self._attempt
+
+    def _missing(self) -> list[int]:
+        return [n for n, qid in enumerate(self.question_ids, start=1)
+                if not is_answered(self.bank.by_id(qid), self._responses.get(qid))]
+
+    def _mark(self) -> Result:
+        return mark_attempt(self._attempt, self._responses, self.bank)
+
+    def _history_entry(self, result: Result) -> dict[str, Any]:
+        return history_entry(result)
+
+    def _retry_of(self, result: Result) -> QuizAttempt | None:
+        return retry_attempt(result)
+
+    def _summary(self) -> str:
+        return summarise_history(self.history, self.bank).summary
+
+    def _new_button(self) -> widgets.Button:
+        return self.new_button
+
+    def _show_item(self, item: QuestionResult) -> None:
+        self._feedback[item.question.id].value = styled(result_html(item))
+        for control in self._controls[item.question.id]:
+            control.disabled = True
 
     # ------------------------------------------------------------------ saving
 

@@ -31,6 +31,7 @@ from ..engine.sorting import (
 from ..progress import ProgressStore
 from .common import (
     Activity,
+    CheckAndRetry,
     feedback_html,
     live_status,
     statement_html,
@@ -55,8 +56,12 @@ class LineSlot:
         self.row = widgets.VBox([self.text, self.radio, self.feedback])
 
 
-class SortingActivity(Activity, widgets.VBox):
+class SortingActivity(CheckAndRetry, Activity, widgets.VBox):
     """Sort a round of lines into assertive, aggressive and passive, with feedback and retries."""
+
+    ASK_FIRST = "Choose a category for every line first. Still to do: {noun} {numbers}."
+    NOUNS = ("line", "lines")
+    FRESH = "round"
 
     round_ids = List(Unicode(), help="Statement ids in the current round, in the order shown.")
     selections = Dict(help="Statement id to the category the learner has chosen so far.")
@@ -117,43 +122,11 @@ class SortingActivity(Activity, widgets.VBox):
         require_category(category)
         self._radios[statement_id].value = category
 
-    def check(self) -> Result | None:
-        """Mark the round (the twin of pressing Check). Asks for the missing choices first."""
-        if self.checked or self._round is None:
-            return self.result
-        missing = [n for n, sid in enumerate(self.round_ids, start=1)
-                   if self.selections.get(sid) is None]
-        if missing:
-            numbers = ", ".join(str(n) for n in missing)
-            lines = "line" if len(missing) == 1 else "lines"
-            self._say(f"Choose a category for every line first. Still to do: {lines} {numbers}.")
-            return None
-        result = mark_sort(self._round, dict(self.selections), self.bank)
-        self._show_result(result)
-        # Check is now disabled: focus the next thing to do, not the page.
-        (self.new_round_button if self.retry_button.disabled else self.retry_button).focus()
-        self.history.append(history_entry(result))
-        self._save()
-        return result
-
-    def retry(self) -> SortRound | None:
-        """Start a round of only the lines got wrong (the twin of the retry button)."""
-        if self.result is None:
-            self._say("Check your answers first; then you can retry the ones you got wrong.")
-            return None
-        again = retry_round(self.result)
-        if again is None:
-            self._say("You got them all right, so there is nothing to retry. Try a new round!")
-            return None
-        self._start(again)
-        self._slots[0].radio.focus()
-        return again
-
     def new_round(self, seed: int | None = None) -> SortRound:
         """Start a fresh round of different lines (the twin of the New round button)."""
         fresh = draw_round(self.bank, self.round_size, seed)
         self._start(fresh)
-        self._slots[0].radio.focus()
+        self._focus_first()
         return fresh
 
     # ------------------------------------------------------------------ view
@@ -226,23 +199,37 @@ class SortingActivity(Activity, widgets.VBox):
                 self._save()
         return handler
 
-    def _show_result(self, result: Result) -> None:
-        self.result = result
-        self.checked = True
-        self.score = result.score
-        for item in result.items:
-            self._feedback[item.statement.id].value = styled(
-                feedback_html(item.correct, item.message))
-            self._radios[item.statement.id].disabled = True
-        self._say(result.summary)
-        self._refresh_buttons()
+    # ------------------------------------------------------------------ check and retry
 
-    def _refresh_buttons(self) -> None:
-        self.check_button.disabled = self.checked
-        self.retry_button.disabled = not (self.checked and self.result and self.result.wrong_ids)
-        summary = summarise_history(self.history).summary
-        if summary:
-            self._progress.value = styled(f"<p class='wb-note'>{escape(summary)}</p>")
+    def _current(self) -> SortRound | None:
+        return self._round
+
+    def _missing(self) -> list[int]:
+        return [n for n, sid in enumerate(self.round_ids, start=1)
+                if self.selections.get(sid) is None]
+
+    def _mark(self) -> Result:
+        return mark_sort(self._round, dict(self.selections), self.bank)
+
+    def _history_entry(self, result: Result) -> dict[str, Any]:
+        return history_entry(result)
+
+    def _retry_of(self, result: Result) -> SortRound | None:
+        return retry_round(result)
+
+    def _summary(self) -> str:
+        return summarise_history(self.history).summary
+
+    def _focus_first(self) -> None:
+        self._slots[0].radio.focus()
+
+    def _new_button(self) -> widgets.Button:
+        return self.new_round_button
+
+    def _show_item(self, item: Any) -> None:
+        self._feedback[item.statement.id].value = styled(
+            feedback_html(item.correct, item.message))
+        self._radios[item.statement.id].disabled = True
 
     # ------------------------------------------------------------------ saving
 
