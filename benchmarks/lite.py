@@ -73,6 +73,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lesson", default="02_assertive_aggressive_passive.ipynb")
     parser.add_argument("--cache", default=None, help="lite download cache")
+    parser.add_argument("--screenshot", default=None,
+                        help="also save a PNG of the lesson in the lite edition after Run All")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -96,6 +98,11 @@ def main() -> int:
                 browser = playwright.chromium.launch(
                     executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
                 lite = measure(browser, lambda: lite_url, args.repeats)
+                if args.screenshot:
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    visit(page, lite_url)
+                    page.screenshot(path=args.screenshot)
+                    page.close()
                 jlab = measure(browser, lambda: lab.address(f"notebooks/{args.lesson}"),
                                args.repeats, lab.shut_down_kernels)
                 browser.close()
