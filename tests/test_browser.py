@@ -225,7 +225,7 @@ def scenario_mouse(page, sel):
         before = replies(page, sel)
         page.locator(f"{sel} .widget-radio-box label").first.click()
         click_button(page, sel, "Say this")
-        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=20_000)
+        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=60_000)
     wait_status(page, sel, "The conversation has ended")
     assert "The end:" in page.locator(sel).inner_text()
 
@@ -239,7 +239,7 @@ def scenario_keyboard(page, sel):
             break
         before = replies(page, sel)
         keyboard_fill(page, sel, "Say this")
-        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=20_000)
+        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=60_000)
     wait_status(page, sel, "The conversation has ended")
     assert "The end:" in page.locator(sel).inner_text()
 

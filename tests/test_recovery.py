@@ -215,6 +215,7 @@ def repaired(nb, release, unit):
 CASES = [(a,) for a in DAMAGE] + list(itertools.combinations(DAMAGE, 2))
 
 
+@pytest.mark.slow  # 1 to 3 s a unit: every damage and every pair of damages, all 8 units
 @pytest.mark.parametrize("unit", UNITS)
 def test_every_damage_alone_and_in_pairs_keeps_the_marks_or_names_the_question(course, unit):
     release = released(unit)
