@@ -263,7 +263,8 @@ def _type_answer(tab, index: int, text: str) -> None:
     cell anew with the keyboard."""
     tab.evaluate("""(i) => { const nb = window.jupyterapp.shell.currentWidget.content;
         nb.activeCellIndex = i; nb.mode = 'edit'; nb.activeCell.editor.focus(); }""", index)
-    tab.wait_for_timeout(200)
+    tab.wait_for_function("() => window.jupyterapp.shell.currentWidget.content.activeCell"
+                          ".editor.hasFocus()", timeout=10_000)
     tab.keyboard.press("Control+A")
     tab.keyboard.insert_text(text)
     tab.keyboard.press("Escape")
