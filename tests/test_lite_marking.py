@@ -28,6 +28,7 @@ from tests.test_browser import (
 from tests.test_browser import pytestmark as browser_marks_list
 from tests.test_lite import address, page, site  # noqa: F401 - the offline site and page
 from workbook import cli
+from workbook.checks import cell_grade_id
 from workbook.keymark import (
     _pbkdf2_python,
     answer_hash,
@@ -159,21 +160,17 @@ def _bad_mix(assignment, shift: int) -> nbformat.NotebookNode:
     return fill(_released(assignment.unit), answers)
 
 
-def _grade_id(cell) -> str:
-    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
-
-
 def _learners(assignment, shift: int) -> dict[str, nbformat.NotebookNode]:
     released = _released(assignment.unit)
     mixed = _bad_mix(assignment, shift)
     # A cell the learner added after question 1, giving it a wrong answer; and question 2's
     # read-only format check edited to give the right answer (autograde puts it back).
     first, second = assignment.checks[0], assignment.checks[1]
-    at = next(i for i, c in enumerate(mixed.cells) if _grade_id(c) == first.variable)
+    at = next(i for i, c in enumerate(mixed.cells) if cell_grade_id(c) == first.variable)
     other = next(c for c in first.choices if c != first.answer)
     mixed.cells.insert(at + 1, nbformat.v4.new_code_cell(f"{first.variable} = {other!r}"))
     for cell in mixed.cells:
-        if _grade_id(cell) == "format_" + second.id.replace(".", "_"):
+        if cell_grade_id(cell) == "format_" + second.id.replace(".", "_"):
             cell.source += f"\n{second.variable} = {json.dumps(second.answer)}"
     return {"a_right": fill(released, right_answers(assignment)),
             "b_wrong": fill(released, wrong_answers(assignment)),

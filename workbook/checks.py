@@ -30,6 +30,7 @@ import re
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 MISSING = object()
 SLIP = object()
@@ -56,6 +57,11 @@ def normalise(value: object, kind: str) -> str | None:
     for name, *args in FORMS[kind]:
         value = getattr(str, name)(value, *args)
     return value
+
+
+def cell_grade_id(cell: Any) -> str:
+    """A notebook cell's nbgrader id (a dict or an nbformat cell), or "" when it has none."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
 def rule_source(kind: str) -> str:

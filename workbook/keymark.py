@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .checks import normalise, written_answer
+from .checks import cell_grade_id, normalise, written_answer
 from .marks import MarkError, Marks, ReflectionNote, question_mark, reflection_written
 
 KEY_SCHEMA = 1
@@ -128,9 +128,6 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def _grade_id(cell: dict) -> str:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-
 
 def _run(source: str, namespace: dict) -> None:
     """Run one cell's code as a kernel would, with nothing shown; an error ends that cell only,
@@ -165,7 +162,7 @@ def mark_notebook(notebook: dict, key: dict, run: Callable[[str, dict], None] = 
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         check = checks.get(grade_id)
         if check is not None and grade_id not in earned:
             variable = check["variable"]
@@ -183,7 +180,7 @@ def mark_notebook(notebook: dict, key: dict, run: Callable[[str, dict], None] = 
         questions.append(question_mark(check["number"], check["points"], check["variable"],
                                        check["choices"], check["kind"], given, points,
                                        written_right))
-    by_id = {_grade_id(cell): cell for cell in notebook.get("cells", [])}
+    by_id = {cell_grade_id(cell): cell for cell in notebook.get("cells", [])}
     reflections = tuple(
         ReflectionNote(r["number"], r["title"], r["points"],
                        reflection_written(_source(by_id.get(r["grade_id"], {}))))

@@ -22,7 +22,15 @@ from pathlib import Path
 
 import nbformat
 
-from .checks import ANSWER_LINE, MISSING, format_problem, literal, normalise, written_form
+from .checks import (
+    ANSWER_LINE,
+    MISSING,
+    cell_grade_id,
+    format_problem,
+    literal,
+    normalise,
+    written_form,
+)
 
 STUB = "Write your answer here, in your own words. (Replace this line.)"
 _UNIT = re.compile(r"^(?:answer|check|reflection)_(\d+)_")
@@ -62,9 +70,6 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def _grade_id(cell) -> str:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-
 
 def describe(grade_id: str) -> str:
     kind, _, rest = grade_id.partition("_")
@@ -83,7 +88,7 @@ def guess_unit(nb) -> str | None:
     """The unit a notebook is for, from its cells' grade ids or, when they have lost their
     labels, from its answer lines."""
     for cell in nb.cells:
-        match = _UNIT.match(_grade_id(cell))
+        match = _UNIT.match(cell_grade_id(cell))
         if match:
             return f"unit{match.group(1)}"
     for cell in nb.cells:
@@ -98,7 +103,7 @@ def choices_of(released) -> dict[str, tuple[str, list[str]]]:
     (``check_letter("answer_1_1", "ABCD")``, ``check_word("answer_1_2", [...])``)."""
     found = {}
     for cell in released.cells:
-        if not _grade_id(cell).startswith("format_"):
+        if not cell_grade_id(cell).startswith("format_"):
             continue
         for node in ast.walk(ast.parse(cell.source)):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
@@ -132,9 +137,9 @@ def check_notebook(path: Path, course_root: Path, unit: str | None = None) -> Ch
 def check_cells(nb, released, path: Path, unit: str) -> CheckReport:
     """:func:`check_notebook` for notebooks already read."""
     report = CheckReport(path, unit)
-    expected = {_grade_id(c): c for c in released.cells if _grade_id(c)}
-    counts = Counter(_grade_id(c) for c in nb.cells if _grade_id(c))
-    mine = {_grade_id(c): c for c in nb.cells if _grade_id(c)}
+    expected = {cell_grade_id(c): c for c in released.cells if cell_grade_id(c)}
+    counts = Counter(cell_grade_id(c) for c in nb.cells if cell_grade_id(c))
+    mine = {cell_grade_id(c): c for c in nb.cells if cell_grade_id(c)}
     important = [g for g in expected if _important(g)]
 
     def damaged(kind: str, grade_id: str, sentence: str) -> None:
@@ -153,7 +158,7 @@ def check_cells(nb, released, path: Path, unit: str) -> CheckReport:
         elif grade_id.startswith("check_") and mine[grade_id].source != expected[grade_id].source:
             damaged("edited", grade_id, "has been edited; it must stay exactly as it was given "
                     "to you.")
-    order = [g for g in map(_grade_id, nb.cells) if g in expected and counts[g] == 1]
+    order = [g for g in map(cell_grade_id, nb.cells) if g in expected and counts[g] == 1]
     for grade_id in _moved(order, [g for g in expected if g in set(order)]):
         if _important(grade_id):
             damaged("moved", grade_id, "has been moved; it must stay where it was, under its "
@@ -233,7 +238,7 @@ def found_answers(nb) -> dict[str, list[Found]]:
             continue
         last = {m.group(1): m for m in ANSWER_LINE.finditer(source)}
         for variable, match in last.items():
-            own = cell.get("cell_type") == "code" and _grade_id(cell) == variable
+            own = cell.get("cell_type") == "code" and cell_grade_id(cell) == variable
             found.setdefault(variable, []).append(Found(
                 index, f"{variable} ={match.group(2)}", literal(match.group(2)), own))
     return found
@@ -269,11 +274,11 @@ def _first_line(text: str) -> str:
 def _reflection_texts(nb, released, grade_id: str) -> tuple[list[str], bool]:
     """The learner's text for a reflection and whether its own cell was found: by grade id
     (any kind of cell), else the cell under its prompt (found by grade id or by heading)."""
-    own = [c for c in nb.cells if _grade_id(c) == grade_id]
+    own = [c for c in nb.cells if cell_grade_id(c) == grade_id]
     if own:
         return list(dict.fromkeys(c.source.strip() for c in own if _meaningful(c.source))), True
-    place = next(i for i, c in enumerate(released.cells) if _grade_id(c) == grade_id)
-    prompt = next((c for c in released.cells if _grade_id(c) == f"prompt_{grade_id}"),
+    place = next(i for i, c in enumerate(released.cells) if cell_grade_id(c) == grade_id)
+    prompt = next((c for c in released.cells if cell_grade_id(c) == f"prompt_{grade_id}"),
                   released.cells[place - 1])
     after = released.cells[place + 1:place + 2]
     heading = _first_line(prompt.source)
@@ -281,17 +286,17 @@ def _reflection_texts(nb, released, grade_id: str) -> tuple[list[str], bool]:
     headings = {_first_line(c.source) for c in released.cells if c.source.strip()}
 
     def released_cell(cell) -> bool:
-        return (bool(_grade_id(cell)) or cell.source.strip() in known
+        return (bool(cell_grade_id(cell)) or cell.source.strip() in known
                 or _first_line(cell.source) in headings or bool(ANSWER_LINE.search(cell.source)))
 
     for index, cell in enumerate(nb.cells[:-1]):
-        if _grade_id(cell) == _grade_id(prompt) or _first_line(cell.source) == heading:
+        if cell_grade_id(cell) == cell_grade_id(prompt) or _first_line(cell.source) == heading:
             below = nb.cells[index + 1]
             # The cell after it must be the released cell that follows the reflection (or
             # something unknown): cells in another order would give it another's text.
             beyond = nb.cells[index + 2:index + 3]
             fits = not beyond or not released_cell(beyond[0]) or bool(after) and (
-                _grade_id(beyond[0]) == _grade_id(after[0])
+                cell_grade_id(beyond[0]) == cell_grade_id(after[0])
                 or _first_line(beyond[0].source) == _first_line(after[0].source))
             if _meaningful(below.source) and not released_cell(below) and fits:
                 return [below.source.strip()], False
@@ -331,12 +336,12 @@ def recover(nb, released) -> Recovery:
     repaired = copy.deepcopy(released)
     moved, unclear, lost = [], [], []
     for cell in repaired.cells:
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         if grade_id.startswith("answer_"):
             candidates = found.get(grade_id, [])
             pick = choose(candidates)
             if pick is None:
-                if not any(_grade_id(c) == grade_id for c in nb.cells):
+                if not any(cell_grade_id(c) == grade_id for c in nb.cells):
                     lost.append(_question(grade_id))
                 continue
             keys = list(dict.fromkeys(f.key for f in candidates if f.answered))
@@ -350,8 +355,8 @@ def recover(nb, released) -> Recovery:
                 cell.source = nb.cells[pick.cell].source
                 continue
             holder = nb.cells[pick.cell]
-            if pick.answered and _grade_id(holder) != grade_id and (
-                    holder.cell_type != "code" or _grade_id(holder)):
+            if pick.answered and cell_grade_id(holder) != grade_id and (
+                    holder.cell_type != "code" or cell_grade_id(holder)):
                 moved.append(_question(grade_id))  # in a text cell or another's cell
             lines = cell.source.split("\n")
             stub = next((i for i, line in enumerate(lines)

@@ -33,7 +33,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import LimitOutput, NbGraderPreprocessor
 from traitlets import Unicode
 
-from ..checks import written_answer
+from ..checks import cell_grade_id, written_answer
 from .sources import is_right
 
 MAX_CHARACTERS = 20_000
@@ -42,9 +42,6 @@ MAX_CHARACTERS = 20_000
 NOT_MARKED_RIGHT = "This answer did not earn the mark."
 """The one sentence a learner sees for a check that did not earn its mark (as in sources.py)."""
 
-
-def _grade_id(cell) -> str:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
 
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -123,7 +120,7 @@ class CrossCheck(NbGraderPreprocessor):
         checks = {check.grade_id: check for check in assignment.checks}
         before: list[str] = []
         for cell in nb.cells:
-            check = checks.get(_grade_id(cell))
+            check = checks.get(cell_grade_id(cell))
             if check is not None and cell.cell_type == "code":
                 passed = not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
                 if passed and not is_right(check, written_answer(before, check.variable)):
