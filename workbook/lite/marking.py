@@ -10,13 +10,12 @@ fails if it finds one.
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..checks import normalise, rule_source
 from ..keymark import KEY_FOLDER, write_keys
+from ..tutor.sources import hidden_comparison, solution_line
 
 
 def add_self_marking(course_dir: Path, files: Path) -> int:
@@ -41,9 +40,7 @@ def answer_key_texts(course) -> list[str]:
     texts = []
     for assignment in course.assignments.values():
         for check in assignment.checks:
-            texts += [f"{check.variable} = {json.dumps(check.answer)}",
-                      f"{check.variable}{rule_source(check.kind)} == "
-                      f"{json.dumps(normalise(check.answer, check.kind))}",
+            texts += [solution_line(check), hidden_comparison(check),
                       " ".join(check.explanation.split())]
         for reflection in assignment.reflections:
             texts += [" ".join(line.look_for.split()) for line in reflection.rubric]

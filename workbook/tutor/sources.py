@@ -74,6 +74,11 @@ def question_markdown(check: KnowledgeCheck) -> str:
     return "\n".join(lines)
 
 
+def solution_line(check: KnowledgeCheck) -> str:
+    """The right answer as the source notebook's solution writes it (never released)."""
+    return f"{check.variable} = {json.dumps(check.answer)}"
+
+
 def answer_source(check: KnowledgeCheck) -> str:
     if check.kind == "letter":
         what = f"one letter ({_either(list(check.options))})"
@@ -83,7 +88,7 @@ def answer_source(check: KnowledgeCheck) -> str:
         f"# Question {check.number}: type {what} between the quotes, then press Shift+Enter.",
         f'{check.variable} = ""',
         "### BEGIN SOLUTION",
-        f"{check.variable} = {json.dumps(check.answer)}",
+        solution_line(check),
         "### END SOLUTION",
     ])
 
@@ -107,7 +112,7 @@ HIDDEN_CHECK = """\
 # shows one sentence of ours, never this code or the answer.
 try:
     _right = (().__class__.__class__({var}) is "".__class__
-              and {var}{rule} == {expected})
+              and {comparison})
 except:  # noqa: E722 - a bare except names nothing a learner could replace
     _right = False
 if _right is not True:
@@ -123,10 +128,16 @@ def _fold_and_expected(check: KnowledgeCheck) -> tuple[str, str]:
     return rule_source(check.kind), normalise(check.answer, check.kind)
 
 
+def hidden_comparison(check: KnowledgeCheck) -> str:
+    """The hidden check's comparison, which names the right answer: the answer read as
+    checks.FORMS reads it, against the right answer read the same way."""
+    rule, expected = _fold_and_expected(check)
+    return f"{check.variable}{rule} == {json.dumps(expected)}"
+
+
 def hidden_check_source(check: KnowledgeCheck) -> str:
     """The graded cell: only the hidden check, so no error elsewhere can print its lines."""
-    rule, expected = _fold_and_expected(check)
-    return HIDDEN_CHECK.format(var=check.variable, rule=rule, expected=json.dumps(expected))
+    return HIDDEN_CHECK.format(var=check.variable, comparison=hidden_comparison(check))
 
 
 def is_right(check: KnowledgeCheck, value: object) -> bool:
