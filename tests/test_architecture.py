@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -324,3 +325,61 @@ def test_the_checker_finds_rings_through_function_level_imports():
                "workbook.c": "import workbook.a\n", "workbook.d": "from . import a\n"}
     assert cycles(modules) == [["workbook.a", "workbook.b", "workbook.c"]]
     assert cycles({**modules, "workbook.c": ""}) == []
+
+
+
+def workbook_names_imported(modules: dict[str, Path]) -> list[tuple[str, str, str]]:
+    """(importing module, workbook module, name) for every ``from <workbook module> import
+    name`` anywhere in a file, functions included, relative imports resolved."""
+    found = []
+    for name, path in modules.items():
+        package = name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - (node.level - 1)]
+                dotted = ".".join(base + ([node.module] if node.module else []))
+            else:
+                dotted = node.module or ""
+            if dotted == "workbook" or dotted.startswith("workbook."):
+                found.extend((name, dotted, alias.name) for alias in node.names)
+    return found
+
+
+def test_every_module_imports_and_every_name_it_imports_exists():
+    """Import each workbook module in a fresh Python and look up every name that any workbook
+    file imports from another (inside functions too), so a name removed from one module but
+    still imported by another -- as ``_grade_id`` once was, by the grading worker alone -- fails
+    here, in the quick suite, and not when a tutor grades."""
+    modules = package_modules()
+    names = sorted(m.removesuffix(".__init__") for m in modules if not m.endswith("__main__"))
+    wanted = sorted(set(workbook_names_imported(modules)))
+    script = f"""
+import importlib, sys
+bad = []
+browser_only = ('js', 'pyodide', 'pyodide_js')
+for name in {names!r}:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name not in browser_only:
+            bad.append(f'{{name}} does not import: {{error!r}}')
+    except Exception as error:
+        bad.append(f'{{name}} does not import: {{error!r}}')
+for importer, module, name in {wanted!r}:
+    found = sys.modules.get(module)
+    if found is None:
+        continue
+    if not hasattr(found, name):
+        try:
+            importlib.import_module(f'{{module}}.{{name}}')
+        except ImportError:
+            bad.append(f'{{importer}} imports {{name}} from {{module}}, which has no such name')
+print('\\n'.join(bad))
+sys.exit(1 if bad else 0)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

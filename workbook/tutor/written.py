@@ -22,7 +22,8 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from .marking import NOT_MARKED_RIGHT, _course, _grade_id, code_beyond_answer, written_answer
+from ..checks import cell_grade_id as _grade_id
+from .marking import NOT_MARKED_RIGHT, _course, code_beyond_answer, written_answer
 from .sources import is_right
 
 NO_MARK_FOR_CODE = "code in the answer cell"
