@@ -73,6 +73,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--lesson", default="02_assertive_aggressive_passive.ipynb")
     parser.add_argument("--cache", default=None, help="lite download cache")
+    parser.add_argument("--lite-only", action="store_true",
+                        help="measure the lite edition only (JupyterLab's columns are left out)")
     parser.add_argument("--screenshot", default=None,
                         help="also save a PNG of the lesson in the lite edition after Run All")
     args = parser.parse_args()
@@ -91,8 +93,7 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         lite_url = (f"http://127.0.0.1:{server.server_address[1]}/lab/index.html?path="
                     f"notebooks/{args.lesson}")
-        course = copy_course(ROOT, work / "course")
-        lab = start_lab(course, work)
+        lab = None if args.lite_only else start_lab(copy_course(ROOT, work / "course"), work)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -103,14 +104,18 @@ def main() -> int:
                     visit(page, lite_url)
                     page.screenshot(path=args.screenshot)
                     page.close()
-                jlab = measure(browser, lambda: lab.address(f"notebooks/{args.lesson}"),
-                               args.repeats, lab.shut_down_kernels)
+                jlab = lite if lab is None else measure(
+                    browser, lambda: lab.address(f"notebooks/{args.lesson}"), args.repeats,
+                    lab.shut_down_kernels)
                 browser.close()
         finally:
-            stop_lab(lab)
+            if lab is not None:
+                stop_lab(lab)
             server.shutdown()
     print(f"lite site: {site.files} files, {site.size / 1e6:.1f} MB; build (cached) "
           f"{build_seconds:.0f} s; median of {args.repeats} visits to {args.lesson}")
+    if lab is None:
+        print("(--lite-only: the lab columns repeat the lite figures)")
     print(f"{'':<22}{'lite cold':>11}{'lite warm':>11}{'lab cold':>11}{'lab warm':>11}")
     for key in ("kernel idle", "first activity", "run-all"):
         print(f"{key + ' (s)':<22}{lite['cold'][key]:>11.1f}{lite['warm'][key]:>11.1f}"

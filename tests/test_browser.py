@@ -213,6 +213,22 @@ NEXT_TURN = """([s, before]) => { const root = document.querySelector(s);
   return !!box && say && box.innerText !== before; }"""
 
 
+def wait_next_turn(page, sel: str, before: str, done: list[str] | None = None) -> None:
+    """Wait for the customer's next turn (or the end); if it does not come, fail saying what
+    the activity shows, which reply the page has chosen and what the keyboard pressed."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=60_000)
+    except Timeout:
+        shown = page.locator(f"{sel} .wb-status").all_inner_texts()
+        chosen = page.evaluate("s => Array.from(document.querySelectorAll(s + ' input:checked'))"
+                               ".map(i => i.parentElement.innerText)", sel)
+        raise AssertionError(f"no next turn after {done or 'a mouse click'}; the activity "
+                             f"says {shown}; the page has chosen {chosen}; the replies before "
+                             f"were {before!r}") from None
+
+
 def replies(page, sel) -> str:
     box = page.locator(f"{sel} .widget-radio-box")
     return box.first.inner_text() if box.count() else ""
@@ -225,7 +241,7 @@ def scenario_mouse(page, sel):
         before = replies(page, sel)
         page.locator(f"{sel} .widget-radio-box label").first.click()
         click_button(page, sel, "Say this")
-        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=60_000)
+        wait_next_turn(page, sel, before)
     wait_status(page, sel, "The conversation has ended")
     assert "The end:" in page.locator(sel).inner_text()
 
@@ -238,8 +254,8 @@ def scenario_keyboard(page, sel):
         if "The end:" in page.locator(sel).inner_text():
             break
         before = replies(page, sel)
-        keyboard_fill(page, sel, "Say this")
-        page.wait_for_function(NEXT_TURN, arg=[sel, before], timeout=60_000)
+        keys = keyboard_fill(page, sel, "Say this")
+        wait_next_turn(page, sel, before, keys)
     wait_status(page, sel, "The conversation has ended")
     assert "The end:" in page.locator(sel).inner_text()
 

@@ -124,6 +124,64 @@ def test_the_site_uses_only_its_own_pyodide_and_wheels(site):
         "@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"}
 
 
+KERNEL_SAYS = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code});
+  let text = '';
+  future.onIOPub = (msg) => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
+  await future.done;
+  return text; }"""
+"""What the open notebook's kernel prints for ``code``, run without touching the notebook."""
+
+
+def test_the_site_ships_bytecode_and_starts_the_kernel_outside_the_drive(site):
+    """What the page imports is compiled when the site is built (workbook/lite/bytecode.py),
+    and the kernel's start-up imports from / (fast.start_kernel_outside_drive)."""
+    import zipfile
+
+    from workbook.lite.fast import KERNEL_START, KERNEL_START_ELSEWHERE
+
+    pyodide = site / "static" / "pyodide"
+    with zipfile.ZipFile(pyodide / "python_stdlib.zip") as stdlib:
+        names = set(stdlib.namelist())
+    assert {"json/__init__.pyc", "asyncio/__init__.pyc", "inspect.pyc"} <= names
+    assert "json/__init__.py" not in names
+    assert any(n.endswith(".py") for n in names), "modules no page imports stay source"
+    ipython = next(pyodide.glob("ipython-*.whl"))
+    with zipfile.ZipFile(ipython) as wheel:
+        names = set(wheel.namelist())
+    assert {"IPython/__init__.pyc", "IPython/core/interactiveshell.pyc"} <= names
+    assert "IPython/__init__.py" not in names
+    workbook = next(pyodide.glob("workbook-*.whl"))
+    with zipfile.ZipFile(workbook) as wheel:
+        names = set(wheel.namelist())
+    assert "workbook/widgets/sorting.py" in names, "the workbook keeps its source"
+    assert any(n.startswith("workbook/widgets/__pycache__/sorting.") for n in names)
+    static = site / "extensions/@jupyterlite/pyodide-kernel-extension/static"
+    scripts = "".join(p.read_text(encoding="utf-8") for p in static.glob("*.js"))
+    assert KERNEL_START not in scripts
+    assert scripts.count(KERNEL_START_ELSEWHERE) == 3
+
+
+def test_the_kernel_runs_the_bytecode_from_the_notebooks_folder(page, address):
+    """In the page: the kernel ends its start in the notebook's folder with that folder on
+    sys.path (a learner's own module beside the notebook imports), and the modules it
+    imported came from bytecode."""
+    open_lesson(page, address, "02_assertive_aggressive_passive.ipynb", run=False)
+    said = page.evaluate(KERNEL_SAYS, "import os, sys, json, IPython\n"
+                         "print(os.getcwd(), sys.path.count(''), json.__file__, "
+                         "IPython.__file__)")
+    folder, on_path, json_file, ipython_file = said.split()
+    assert folder == "/drive/notebooks"
+    assert on_path == "1"
+    assert json_file.endswith("json/__init__.pyc"), json_file
+    assert ipython_file.endswith("IPython/__init__.pyc"), ipython_file
+    said = page.evaluate(KERNEL_SAYS, "open('helper_of_mine.py', 'w').write('X = 42')\n"
+                         "import importlib; importlib.invalidate_caches()\n"
+                         "import helper_of_mine; print(helper_of_mine.X)")
+    assert said.strip() == "42"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_each_lesson_runs_top_to_bottom_offline(page, address, notebook):
     open_lesson(page, address, notebook)

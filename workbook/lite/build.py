@@ -22,7 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.loader import PREVALIDATED
-from .fast import WORKBOOK_DEPENDS, kernel_wheels, packed_course, preloaded, trim_site
+from .fast import (
+    KERNEL_START_SCRIPTS,
+    WORKBOOK_DEPENDS,
+    kernel_wheels,
+    packed_course,
+    page_imports,
+    preloaded,
+    start_kernel_outside_drive,
+    trim_site,
+)
 from .marking import add_self_marking, answer_key_leaks
 
 LOCK = Path(__file__).with_name("lock.json")
@@ -83,11 +92,13 @@ def _checked(path: Path, expected: str) -> Path:
     return path
 
 
-def _run(command: list[str], what: str, cwd: Path | None = None) -> None:
+def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
+    """Run ``command``; its output, or a LiteBuildError with the last lines of it."""
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if result.returncode:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
         raise LiteBuildError(f"Could not {what} (exit {result.returncode}):\n{tail}")
+    return result.stdout
 
 
 def fetch_pyodide(lock: dict, cache: Path) -> Path:
@@ -184,6 +195,25 @@ def lock_entry(name: str, version: str, wheel: Path, imports: list[str],
             "depends": depends, "unvendored_tests": False}
 
 
+def compile_bytecode(folder: Path) -> str:
+    """Compile what a page imports from the standard library and the wheels in ``folder`` (the
+    site's static/pyodide/, runtime included) to bytecode with that runtime under Node.js (see
+    bytecode.py); the workbook's own wheel keeps its source beside the bytecode. Returns what
+    it printed."""
+    node = shutil.which("node")
+    if node is None:
+        raise LiteBuildError("Node.js is needed to build the site (it runs the site's own Python "
+                             "to compile the lessons' code once, so no browser has to): install "
+                             "Node.js 18 or newer, then build again")
+    here = Path(__file__).parent
+    printed = _run([node, str(here / "bytecode.mjs"), str(folder), str(here / "bytecode.py"),
+                    "--keep-source", "workbook-", "--imports", *page_imports()],
+                   "compile the site's Python to bytecode")
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    return printed.strip().splitlines()[-1]
+
+
 def assemble_pyodide(lock: dict, cache: Path, target: Path,
                      step: Callable[[str], None] = print, course_dir: Path | None = None) -> int:
     """Fill ``target`` (the lite folder's static/pyodide/) with the runtime, the wheels and a
@@ -196,33 +226,34 @@ def assemble_pyodide(lock: dict, cache: Path, target: Path,
             member = archive.getmember(f"package/{name}")
             (target / name).write_bytes(archive.extractfile(member).read())
     upstream = json.loads((target / "pyodide-lock.json").read_text(encoding="utf-8"))
-    packages = {}
+    found = {}  # name -> (version, wheel, imports, depends)
     wheels = lock["wheels"]
     for number, entry in enumerate(wheels, 1):
         step(f"    wheel {number}/{len(wheels)}: {entry['name']} {entry['version']}")
         wheel = fetch_pypi(entry, cache / "wheels")
         shutil.copyfile(wheel, target / wheel.name)
-        packages[entry["name"]] = lock_entry(entry["name"], entry["version"], target / wheel.name,
-                                             entry["imports"], entry["depends"])
+        found[entry["name"]] = (entry["version"], target / wheel.name, entry["imports"],
+                                entry["depends"])
     for entry in lock.get("sdists", []):
         step(f"    built from source: {entry['name']} {entry['version']}")
         sdist = fetch_pypi(entry, cache / "sdists", source=True)
-        wheel = wheel_from_sdist(entry, sdist, target)
-        packages[entry["name"]] = lock_entry(entry["name"], entry["version"], wheel,
-                                             entry["imports"], entry["depends"])
+        found[entry["name"]] = (entry["version"], wheel_from_sdist(entry, sdist, target),
+                                entry["imports"], entry["depends"])
     for wheel in kernel_wheels(extension_folders()[0]):
         name, version = wheel.name.split("-")[:2]
         name = name.replace("_", "-")
         shutil.copyfile(wheel, target / wheel.name)
-        packages[name] = lock_entry(name, version, target / wheel.name, [name.replace("-", "_")],
-                                    [])
+        found[name] = (version, target / wheel.name, [name.replace("-", "_")], [])
     import workbook
 
     packed = {} if course_dir is None else {
         f"workbook/{PREVALIDATED}": packed_course(course_dir, ANSWER_KEYS)}
-    wheel = workbook_wheel(target, packed)
-    packages["workbook"] = lock_entry("workbook", workbook.__version__, wheel, ["workbook"],
-                                      WORKBOOK_DEPENDS)
+    found["workbook"] = (workbook.__version__, workbook_wheel(target, packed), ["workbook"],
+                         WORKBOOK_DEPENDS)
+    step("    compiling the Python to bytecode (in the site's own Pyodide, with Node.js)")
+    step(f"    {compile_bytecode(target)}")
+    packages = {name: lock_entry(name, *spec) for name, spec in found.items()}
+
     def canonical(name: str) -> str:
         return name.lower().replace("_", "-")
 
@@ -314,6 +345,13 @@ def build_site(course_dir: Path, out: Path, cache: Path | None = None,
     step("[4/4] Checking the site")
     trimmed = trim_site(out)
     step(f"      {trimmed / 1e6:.1f} MB of fonts for old browsers left out")
+    started = start_kernel_outside_drive(out)
+    if started != KERNEL_START_SCRIPTS:
+        raise LiteBuildError(
+            f"the Pyodide kernel's start-up was found in {started} of its scripts, not "
+            f"{KERNEL_START_SCRIPTS}: jupyterlite-pyodide-kernel is not the version "
+            "workbook/lite/lock.json pins (see start_kernel_outside_drive in fast.py)")
+    step(f"      the kernel's start-up set to import from / ({started} scripts)")
     check_site(out)
     leaks = answer_key_leaks(course_dir, out)
     if leaks:

@@ -9,6 +9,8 @@
 - :func:`preloaded`: the kernel's own packages, loaded together while Python starts rather than
   installed one after another by piplite once it has started.
 - :func:`trim_site`: files no browser this site supports ever asks for.
+- :func:`start_kernel_outside_drive`: the kernel imports its packages with the notebook's folder
+  out of the way (see there).
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ worker: micropip, then piplite, then each of these with piplite, one after anoth
 ``loadPyodideOptions.packages``, Pyodide loads them all at once from the site's lock instead."""
 KERNEL_WHEELS = ("piplite", "ipykernel", "pyodide_kernel", "widgetsnbextension-4")
 """Wheels the kernel extension ships in its own piplite index, copied into the lock."""
+KERNEL_IMPORTS = ["pyodide_kernel", "piplite", "micropip", "jedi"]
+"""What the kernel imports before it is ready (``pyodide_kernel`` sets up IPython and the
+kernel; the completer uses jedi): the site compiles these, and what they import, to bytecode."""
+DESKTOP_ONLY = ("workbook.tutor", "workbook.cli", "workbook.lab", "workbook.lite.build",
+                "workbook.lite.bytecode", "workbook.lite.serve", "workbook.lite.marking",
+                "workbook.__main__", "workbook.exchange", "workbook.presubmit", "workbook.prose")
+"""Workbook modules a page never imports: they run nbgrader, nbformat, servers or the build."""
+KERNEL_START = '.push("import pyodide_kernel")'
+"""How jupyterlite-pyodide-kernel 0.8.6 (pinned in lock.json) adds the line that imports the
+kernel to the code its worker runs at start: once in each of its three start-up scripts."""
+KERNEL_START_SCRIPTS = 3
+KERNEL_START_ELSEWHERE = ('.push("import os as _os\\n_cwd = _os.getcwd()\\n_os.chdir(\'/\')\\n'
+                          'import pyodide_kernel\\n_os.chdir(_cwd)\\ndel _os, _cwd")')
+"""The same line run from ``/`` and then back in the folder the kernel was in (``\\n`` is a
+line break inside the JavaScript string)."""
 UNUSED = ("*.eot", "*.ttf", "fa-*.svg", "fa-*.woff")
 """Font Awesome's fallbacks for browsers without WOFF2 (Internet Explorer, Chrome before 36);
 the .woff2 files are kept."""
@@ -60,9 +77,44 @@ def kernel_wheels(extension: Path) -> list[Path]:
     return found
 
 
+def page_imports() -> list[str]:
+    """The modules whose imports the site compiles to bytecode: the kernel's, then every
+    workbook module a page can import (the lessons, knowledge checks and Mark my work)."""
+    package = Path(__file__).resolve().parent.parent
+    modules = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if not name.startswith(DESKTOP_ONLY):
+            modules.append(name)
+    return [*KERNEL_IMPORTS, *modules]
+
+
 def preloaded() -> dict:
     """The kernel setting that loads its packages while Python starts."""
     return {"loadPyodideOptions": {"packages": KERNEL_PACKAGES}}
+
+
+def start_kernel_outside_drive(out: Path) -> int:
+    """Make the kernel import its own packages from ``/``, not from ``/drive``.
+
+    The kernel's worker mounts the learner's files at ``/drive`` and moves there before it
+    imports ``pyodide_kernel`` (IPython and some 700 modules). Python looks in the current
+    folder first for each top-level module (``''`` leads ``sys.path``), and in ``/drive`` each
+    look is a request from the worker to the page and back, on every visit (benchmarks/README.md
+    has what it costs). The worker's start-up line is rewritten to import from ``/`` and go
+    back to the folder it was in, so the kernel ends where it always did. Returns the scripts
+    changed: any number but :data:`KERNEL_START_SCRIPTS` means the kernel extension is not the
+    version this was written for, and the build stops."""
+    static = out / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    changed = 0
+    for script in sorted(static.glob("*.js")):
+        text = script.read_text(encoding="utf-8")
+        if KERNEL_START in text:
+            script.write_text(text.replace(KERNEL_START, KERNEL_START_ELSEWHERE),
+                              encoding="utf-8")
+            changed += 1
+    return changed
 
 
 def trim_site(out: Path) -> int:
