@@ -133,6 +133,14 @@ def open_notebook(page, lab: Lab, path: str, run: bool = True) -> float:
     return open_address(page, lab.address(path), run)
 
 
+CUT_LABELS = """() => Array.from(document.querySelectorAll(
+    '.jp-OutputArea-output button, .jp-OutputArea-output label'))
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.innerText.trim())"""
+"""Labels of the project's buttons and form labels that do not fit their box, so a learner
+sees them cut short ("Save my re…")."""
+
+
 def open_address(page, address: str, run: bool = True, timeout: int = 90_000) -> float:
     """Open a notebook's page (JupyterLab or JupyterLite), wait for its kernel (``timeout`` ms),
     run every cell; return the seconds it took."""

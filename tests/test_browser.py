@@ -26,6 +26,7 @@ import pytest
 from tests.browser_harness import (
     ARTEFACTS,
     CHROMIUM,
+    CUT_LABELS,
     axe,
     copy_course,
     error_outputs,
@@ -416,6 +417,7 @@ ACTIVITIES = [
 def test_each_lesson_runs_top_to_bottom_in_the_browser(lab, page, notebook):
     seconds = open_notebook(page, lab, f"notebooks/{notebook}")
     assert error_outputs(page) == []
+    assert page.evaluate(CUT_LABELS) == [], "labels cut short on screen"
     SUMMARY.setdefault("lessons", {})[notebook] = {"seconds to open and run": round(seconds, 1)}
     ours = [v for v in axe(page, ".jp-OutputArea") if v["targets"]]
     everything = axe(page)

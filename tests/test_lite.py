@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_harness import (
+    CUT_LABELS,
     KERNEL_IDLE,
     axe,
     error_outputs,
@@ -186,6 +187,7 @@ def test_the_kernel_runs_the_bytecode_from_the_notebooks_folder(page, address):
 def test_each_lesson_runs_top_to_bottom_offline(page, address, notebook):
     open_lesson(page, address, notebook)
     assert error_outputs(page) == []
+    assert page.evaluate(CUT_LABELS) == [], "labels cut short on screen"
     assert page.locator(".jp-OutputArea-output .widget-box, .jp-OutputArea-output "
                         ".jupyter-widgets").count() > 0, "no activity was shown"
     ours = [v for v in axe(page, ".jp-OutputArea") if v["targets"]]

@@ -92,7 +92,8 @@ class MarkMyWork(widgets.VBox):
         self.takes = takes
         self.result = None
         self.button = widgets.Button(description="Mark my work", icon="check",
-                                     tooltip="Save this notebook and mark your answers")
+                                     tooltip="Save this notebook and mark your answers",
+                                     layout=widgets.Layout(width="auto"))
         self.button.on_click(lambda _: self.mark())
         self._status = widgets.HTML()
         self._marks = widgets.HTML()
