@@ -160,6 +160,12 @@ def test_the_site_ships_bytecode_and_starts_the_kernel_outside_the_drive(site):
     assert any(n.startswith("workbook/widgets/__pycache__/sorting.") for n in names)
     static = site / "extensions/@jupyterlite/pyodide-kernel-extension/static"
     scripts = "".join(p.read_text(encoding="utf-8") for p in static.glob("*.js"))
+    jedi = next(pyodide.glob("jedi-*.whl"))
+    with zipfile.ZipFile(jedi) as wheel:
+        names = set(wheel.namelist())
+    assert "jedi/third_party/typeshed/stdlib/3/json/__init__.pyi" in names
+    assert not [n for n in names if n.startswith("jedi/third_party/typeshed/third_party/")
+                and not n.endswith("LEFT_OUT.txt")]
     assert KERNEL_START not in scripts
     assert scripts.count(KERNEL_START_ELSEWHERE) == 3
 
@@ -177,6 +183,17 @@ def test_the_kernel_runs_the_bytecode_from_the_notebooks_folder(page, address):
     assert on_path == "1"
     assert json_file.endswith("json/__init__.pyc"), json_file
     assert ipython_file.endswith("IPython/__init__.pyc"), ipython_file
+    # Completion (jedi) works without the type stubs the site leaves out (fast.LEFT_OUT).
+    said = page.evaluate(KERNEL_SAYS, "import jedi\n"
+                         "print([c.name for c in jedi.Script('import json\\njson.dum')"
+                         ".complete()])")
+    assert said.strip() == "['dump', 'dumps']", said
+    tab = page.evaluate("""async () => {  // what Tab in a cell asks the kernel
+      const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const code = 'import json\\njson.dum';
+      return (await kernel.requestComplete({code, cursor_pos: code.length})).content.matches;
+      }""")
+    assert tab == ["dump", "dumps"], tab
     said = page.evaluate(KERNEL_SAYS, "open('helper_of_mine.py', 'w').write('X = 42')\n"
                          "import importlib; importlib.invalidate_caches()\n"
                          "import helper_of_mine; print(helper_of_mine.X)")

@@ -127,3 +127,17 @@ def test_a_build_without_node_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(build.shutil, "which", lambda name: None)
     with pytest.raises(build.LiteBuildError, match=r"Node\.js is needed .* install Node\.js 18"):
         build.compile_bytecode(tmp_path)
+
+
+def test_left_out_folders_keep_a_note_and_leave_the_record(tmp_path):
+    wheel = make_wheel(tmp_path)
+    out = tmp_path / "out.whl"
+    compile_wheel(wheel, out, keep_source=False, left_out=("shop/",))
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        record = record_of(archive)
+        note = archive.read("shop/LEFT_OUT.txt").decode()
+    assert names == {"shop/LEFT_OUT.txt", "shop-1.0.dist-info/METADATA",
+                     "shop-1.0.dist-info/RECORD"}
+    assert set(record) == names
+    assert "Left out of the workbook's browser edition" in note

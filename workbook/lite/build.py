@@ -24,6 +24,7 @@ from pathlib import Path
 from ..content.loader import PREVALIDATED
 from .fast import (
     KERNEL_START_SCRIPTS,
+    LEFT_OUT,
     WORKBOOK_DEPENDS,
     kernel_wheels,
     packed_course,
@@ -207,7 +208,8 @@ def compile_bytecode(folder: Path) -> str:
                              "Node.js 18 or newer, then build again")
     here = Path(__file__).parent
     printed = _run([node, str(here / "bytecode.mjs"), str(folder), str(here / "bytecode.py"),
-                    "--keep-source", "workbook-", "--imports", *page_imports()],
+                    "--keep-source", "workbook-", "--leave-out", *LEFT_OUT,
+                    "--imports", *page_imports()],
                    "compile the site's Python to bytecode")
     for path in folder.iterdir():
         path.chmod(0o644)

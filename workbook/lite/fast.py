@@ -45,6 +45,12 @@ KERNEL_START_ELSEWHERE = ('.push("import os as _os\\n_cwd = _os.getcwd()\\n_os.c
                           'import pyodide_kernel\\n_os.chdir(_cwd)\\ndel _os, _cwd")')
 """The same line run from ``/`` and then back in the folder the kernel was in (``\\n`` is a
 line break inside the JavaScript string)."""
+LEFT_OUT = ("jedi/third_party/typeshed/third_party/", "jedi/third_party/django-stubs/",
+            "ipywidgets/widgets/tests/", "ipywidgets/tests/")
+"""Folders of the site's wheels that no page uses, left out when the site is built (each keeps
+a note saying so): jedi's type stubs for other projects' packages (none of which the site has;
+the standard library's stubs, which completion uses, stay) and for Django, and ipywidgets'
+own tests. 1,100 files the page would unpack on every visit."""
 UNUSED = ("*.eot", "*.ttf", "fa-*.svg", "fa-*.woff")
 """Font Awesome's fallbacks for browsers without WOFF2 (Internet Explorer, Chrome before 36);
 the .woff2 files are kept."""
