@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import ROOT, copy_course
-from workbook import cli
+from workbook import cli, lab
 
 
 def test_check_content_reports_the_counts(capsys):
@@ -83,6 +83,22 @@ def test_open_starts_jupyterlab_on_the_start_page(monkeypatch, tmp_path):
     assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
             "@jupyter/nbgrader:assignment-list",
             "@jupyterlab/apputils-extension:announcements"} <= set(page["disabledExtensions"])
+
+
+def test_jupyterlab_sends_widget_messages_to_the_main_shell_in_order(monkeypatch, tmp_path):
+    """JupyterLab's own settings reader finds workbook.lab.SETTING_DEFAULTS for `workbook open`
+    (learner and tutor) and on the hub (everyone reads deploy/jupyterhub/jupyter), so a text
+    box's value reaches the kernel before the click that reads it (docs/decisions.md)."""
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    key = "@jupyterlab/apputils-extension:kernels-settings"
+    hub = ROOT / "deploy" / "jupyterhub" / "jupyter"
+    paths = [lab.lab_environment(tutor, False, base={}, config=tmp_path / str(tutor))
+             ["JUPYTER_CONFIG_PATH"] for tutor in (False, True)]
+    for path in (*paths, str(hub)):
+        monkeypatch.setenv("JUPYTER_CONFIG_PATH", path)
+        overrides, error = _get_overrides(str(tmp_path / "no-app-settings"))
+        assert not error and overrides[key] == lab.SETTING_DEFAULTS[key], path
 
 
 def test_open_for_a_learner_whose_tutor_releases_through_the_exchange(monkeypatch, tmp_path):

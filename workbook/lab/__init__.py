@@ -10,6 +10,7 @@ Learner mode (the default):
 - the tutor's folders (``source/`` with the answers, ``course_data/``, ``autograded/``,
   ``submitted/``) and the gradebook are hidden from the file browser;
 - no news or update pop-ups;
+- widget messages reach the kernel in the order they were sent (``SETTING_DEFAULTS``);
 - the start page opens, and it is the address printed with ``--no-browser``;
 - terminals find ``workbook``: this environment's scripts folder comes first on PATH and the
   shell is not a login shell (a login shell's /etc/profile would put PATH back);
@@ -45,6 +46,14 @@ TUTOR_SERVER = ["nbgrader.server_extensions.formgrader",
 EXCHANGE_SERVER = ["nbgrader.server_extensions.assignment_list"]
 NEWS = ["@jupyterlab/apputils-extension:announcements"]
 """JupyterLab's news and update pop-ups: off for learners and tutors alike."""
+SETTING_DEFAULTS = {"@jupyterlab/apputils-extension:kernels-settings": {
+    "commsOverSubshells": "disabled"}}
+"""JupyterLab settings defaults, for learners and tutors alike (a person can still change them).
+Widget messages all go to the kernel's main shell, handled one at a time in the order sent.
+JupyterLab's default sends them to a kernel subshell, but ipykernel hands each widget's
+messages to whichever thread it last replied from, so a text box's value and a button's click
+could be handled on two threads at once: "Add this goal" then sometimes read the box before its
+text arrived ("fill in evidence for this goal" with the box filled in). See docs/decisions.md."""
 
 
 def scripts_dir() -> Path:
@@ -73,13 +82,15 @@ def config_dir(tutor: bool, exchange: bool) -> Path:
 
 
 def write_config(tutor: bool, exchange: bool, config: Path) -> Path:
-    """page_config.json naming the JupyterLab plugins that are off, in ``config/labconfig``.
-    Rewritten at each start (it depends on --tutor and on the exchange)."""
+    """page_config.json naming the JupyterLab plugins that are off, and
+    default_setting_overrides.json with :data:`SETTING_DEFAULTS`, in ``config/labconfig``.
+    Rewritten at each start (the plugins depend on --tutor and on the exchange)."""
     labconfig = config / "labconfig"
     labconfig.mkdir(parents=True, exist_ok=True)
     page = {"disabledExtensions": {name: True for name in disabled_plugins(tutor, exchange)}}
-    (labconfig / "page_config.json").write_text(json.dumps(page, indent=2) + "\n",
-                                                encoding="utf-8")
+    for name, data in (("page_config.json", page),
+                       ("default_setting_overrides.json", SETTING_DEFAULTS)):
+        (labconfig / name).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return config
 
 

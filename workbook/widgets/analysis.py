@@ -332,7 +332,9 @@ class DevelopmentPlanner(Activity, widgets.VBox):
         # Boxes a button reads send their text when the learner leaves them
         # (continuous_update=False). Sent per keystroke, ipywidgets holds back a box's later
         # keystrokes until the kernel answers the earlier ones, but sends a click at once, so
-        # a quick Tab and Enter could add a goal without its last letters.
+        # a quick Tab and Enter could add a goal without its last letters. The box's message
+        # is sent before the click; workbook.lab.SETTING_DEFAULTS keeps both on the kernel's
+        # main shell, so the kernel also handles them in that order.
         self.area = widgets.Text(description="What I want to get better at:", layout=WIDE,
                                  style=STYLE, continuous_update=False)
         self.action = widgets.Text(description="How I will do it:", layout=WIDE, style=STYLE,
