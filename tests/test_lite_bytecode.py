@@ -141,3 +141,17 @@ def test_left_out_folders_keep_a_note_and_leave_the_record(tmp_path):
                      "shop-1.0.dist-info/RECORD"}
     assert set(record) == names
     assert "Left out of the workbook's browser edition" in note
+
+
+def test_a_failed_build_step_shows_its_last_lines_cut_to_a_readable_length():
+    """Node prints a whole minified line of source with an error; the message keeps the end
+    of the output, each line at most 300 characters."""
+    from workbook.lite import build
+
+    script = "import sys; print('x' * 100000); print('the real reason'); sys.exit(3)"
+    with pytest.raises(build.LiteBuildError) as error:
+        build._run([sys.executable, "-c", script], "do the step")
+    message = str(error.value)
+    assert message.startswith("Could not do the step (exit 3):")
+    assert message.endswith("the real reason")
+    assert len(message) < 400

@@ -97,7 +97,8 @@ def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
     """Run ``command``; its output, or a LiteBuildError with the last lines of it."""
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if result.returncode:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        lines = (result.stdout + result.stderr).strip().splitlines()[-15:]
+        tail = "\n".join(line if len(line) <= 300 else line[:300] + " …" for line in lines)
         raise LiteBuildError(f"Could not {what} (exit {result.returncode}):\n{tail}")
     return result.stdout
 

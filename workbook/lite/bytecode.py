@@ -78,16 +78,29 @@ def _compiled(name: str, data: bytes, prefix: str, keep_source: bool,
     return [(name, data), (cached, code)]
 
 
+LEFT_OUT_NOTE = (b"Left out of the workbook's browser edition, to keep the site small and quick "
+                 b"to start: the files of this folder (see workbook/lite/fast.py, LEFT_OUT).\n")
+
+
 def compile_wheel(source: Path, target: Path, keep_source: bool,
-                  wanted: set[str] | None = None) -> int:
-    """Write ``source`` as ``target`` with its Python (or the files in ``wanted``) compiled;
-    returns the files compiled."""
+                  wanted: set[str] | None = None, left_out: tuple[str, ...] = ()) -> int:
+    """Write ``source`` as ``target`` with its Python (or the files in ``wanted``) compiled,
+    and without the files in the folders ``left_out`` (each keeps one file, ``LEFT_OUT.txt``,
+    saying so, so the folder is still there for code that lists it); returns the files
+    compiled."""
     compiled = 0
     entries: list[tuple[zipfile.ZipInfo, str, bytes]] = []
     record_name = None
+    noted: set[str] = set()
     with zipfile.ZipFile(source) as archive:
         for info in archive.infolist():
             if info.is_dir():
+                continue
+            folder = next((f for f in left_out if info.filename.startswith(f)), None)
+            if folder is not None:
+                if folder not in noted:
+                    noted.add(folder)
+                    entries.append((info, f"{folder}LEFT_OUT.txt", LEFT_OUT_NOTE))
                 continue
             if info.filename.endswith(".dist-info/RECORD"):
                 record_name, record_info = info.filename, info
@@ -158,11 +171,13 @@ def imported_files(wheels: list[Path],
 
 def main(argv: list[str]) -> int:
     """Compile, in place, python_stdlib.zip and the wheels in ``folder`` (see the module's
-    docstring)."""
+    docstring), leaving out of the wheels the folders named in ``--leave-out``."""
     parser = argparse.ArgumentParser(prog="bytecode")
     parser.add_argument("folder", type=Path)
     parser.add_argument("--keep-source", nargs="*", default=[],
                         help="wheels (file name starts) that keep their source")
+    parser.add_argument("--leave-out", nargs="*", default=[],
+                        help="folders inside wheels to leave out (each ending in /)")
     parser.add_argument("--imports", nargs="*", default=None,
                         help="modules whose imports are compiled (default: compile everything)")
     args = parser.parse_args(argv)
@@ -173,7 +188,8 @@ def main(argv: list[str]) -> int:
     total = 0
     for wheel in wheels:
         temp = wheel.with_suffix(".compiling")
-        total += compile_wheel(wheel, temp, bool(keep) and wheel.name.startswith(keep), site)
+        total += compile_wheel(wheel, temp, bool(keep) and wheel.name.startswith(keep), site,
+                               tuple(args.leave_out))
         temp.replace(wheel)
     stdlib = args.folder / "python_stdlib.zip"
     temp = stdlib.with_suffix(".compiling")
