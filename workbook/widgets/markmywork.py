@@ -93,7 +93,7 @@ class MarkMyWork(widgets.VBox):
         self.result = None
         self.button = widgets.Button(description="Mark my work", icon="check",
                                      tooltip="Save this notebook and mark your answers",
-                                     layout=widgets.Layout(width="auto"))
+                                     layout=widgets.Layout(width="max-content"))
         self.button.on_click(lambda _: self.mark())
         self._status = widgets.HTML()
         self._marks = widgets.HTML()

@@ -37,7 +37,7 @@ class LessonReflection(Activity, widgets.VBox):
         self.box.observe(lambda change: self.write(change["new"]), names="value")
         self.save_button = widgets.Button(description="Save my reflection", icon="save",
                                           tooltip="Save what you have written on this computer",
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=widgets.Layout(width="max-content"))
         self.save_button.on_click(lambda _: self.save())
         self._status = live_status()
         self.children = (self.box, self.save_button, self._status)
