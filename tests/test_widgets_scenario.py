@@ -111,3 +111,17 @@ def test_a_saved_path_that_no_longer_fits_starts_again_and_keeps_endings(scenari
     player = ScenarioPlayer(scenario, ProgressStore(tmp_path))
     assert player.at == "open" and player.endings_reached == ["Resolved"]
     assert player.message.startswith("This scenario has changed since you last played it")
+
+
+def test_a_new_turn_reaches_the_page_with_no_reply_chosen(scenario):
+    """Each message the replies send the page leaves nothing chosen: the page never shows a
+    reply as chosen that the learner did not choose (it once showed reply A for a moment)."""
+    player = ScenarioPlayer(scenario)
+    sent = []
+    player.replies._send = lambda msg, buffers=None: sent.append(msg.get("state", {}))
+    player.replies.value = player.replies.options[0][1]  # the learner chooses A
+    sent.clear()
+    player._say_selected()  # and presses "Say this"
+    assert not player.finished and player.at != "open"
+    assert any("_options_labels" in state for state in sent)
+    assert all(state.get("index", None) is None for state in sent), sent

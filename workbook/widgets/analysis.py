@@ -245,13 +245,15 @@ class AnalysisForm(Activity, widgets.VBox):
     def _refresh_options(self) -> None:
         names = [o.name for o in self.analysis.options]
         self._quiet = True
-        try:
-            self.remove_choice.options = names
-            if names and self.remove_choice.value not in names:
-                self.remove_choice.value = names[0]  # "Remove it" always has one chosen
-            self.recommend_choice.options = [("Choose…", ""), *[(n, n) for n in names]]
-            self.recommend_choice.value = (self.analysis.recommended
-                                           if self.analysis.recommended in names else "")
+        try:  # each list's new options and choice reach the page as one message
+            with self.remove_choice.hold_sync():
+                self.remove_choice.options = names
+                if names and self.remove_choice.value not in names:
+                    self.remove_choice.value = names[0]  # "Remove it" always has one chosen
+            with self.recommend_choice.hold_sync():
+                self.recommend_choice.options = [("Choose…", ""), *[(n, n) for n in names]]
+                self.recommend_choice.value = (self.analysis.recommended
+                                               if self.analysis.recommended in names else "")
         finally:
             self._quiet = False
         self._table.value = styled(table_html(engine.options_table(self.analysis))) \
@@ -402,9 +404,11 @@ class DevelopmentPlanner(Activity, widgets.VBox):
 
     def _refresh(self) -> None:
         goals = self.plan.goals
-        self.remove_choice.options = [(f"{n}. {g.area}", n) for n, g in enumerate(goals, 1)]
-        if goals and self.remove_choice.value is None:
-            self.remove_choice.value = 1  # "Remove it" always has one chosen
+        with self.remove_choice.hold_sync():  # new options and choice in one message
+            self.remove_choice.options = [(f"{n}. {g.area}", n)
+                                          for n, g in enumerate(goals, 1)]
+            if goals and self.remove_choice.value is None:
+                self.remove_choice.value = 1  # "Remove it" always has one chosen
         self._table.value = styled(table_html(plans.plan_table(self.plan))) if goals else ""
         if goals:
             data = plans.timeline_chart(self.plan)

@@ -229,9 +229,13 @@ class ScenarioPlayer(Activity, widgets.VBox):
         else:
             self._turn.value = styled(turn_html(walk))
             letters = string.ascii_uppercase
-            self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
-                                    for i, c in enumerate(self.shown_choices())]
-            self.replies.value = None
+            # One message to the page: set apart, ipywidgets would first send the new replies
+            # with the first one chosen, then "none chosen", so the page showed reply A chosen
+            # for a moment, while Python held none (a quick Enter then met "Choose a reply").
+            with self.replies.hold_sync():
+                self.replies.options = [(f"{letters[i]}. {c.say}", c.id)
+                                        for i, c in enumerate(self.shown_choices())]
+                self.replies.value = None
             self._turn_buttons.children = (self.say_button, self.back_button,
                                            self.restart_button)
             parts += [self._turn, self._meter, self.replies, self._status, self._turn_buttons]
