@@ -80,6 +80,13 @@ def package_modules(package: Path = PACKAGE) -> dict[str, Path]:
     return {module_name(p): p for p in sorted(package.rglob("*.py"))}
 
 
+def resolve_relative(package: str, level: int, module: str | None) -> str:
+    """The full name ``from <level dots><module> import ...`` means inside ``package``."""
+    parts = package.split(".")
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join(base + ([module] if module else []))
+
+
 def imports_of(source: str, name: str, known: set[str]) -> list[Import]:
     """Every import in a module's source, resolved: relative imports to full names, ``from
     package import module`` to the module, other packages to their top-level name."""
@@ -92,9 +99,7 @@ def imports_of(source: str, name: str, known: set[str]) -> list[Import]:
         raise ValueError(f"{name} imports {dotted}, which is not a module of the workbook")
 
     def relative(level: int, module: str | None) -> str:
-        parts = package.split(".")
-        base = parts[: len(parts) - (level - 1)]
-        return ".".join(base + ([module] if module else []))
+        return resolve_relative(package, level, module)
 
     tree = ast.parse(source)
     in_function: set[int] = set()
@@ -327,7 +332,6 @@ def test_the_checker_finds_rings_through_function_level_imports():
     assert cycles({**modules, "workbook.c": ""}) == []
 
 
-
 def workbook_names_imported(modules: dict[str, Path]) -> list[tuple[str, str, str]]:
     """(importing module, workbook module, name) for every ``from <workbook module> import
     name`` anywhere in a file, functions included, relative imports resolved."""
@@ -337,12 +341,8 @@ def workbook_names_imported(modules: dict[str, Path]) -> list[tuple[str, str, st
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.ImportFrom):
                 continue
-            if node.level:
-                parts = package.split(".")
-                base = parts[: len(parts) - (node.level - 1)]
-                dotted = ".".join(base + ([node.module] if node.module else []))
-            else:
-                dotted = node.module or ""
+            dotted = (resolve_relative(package, node.level, node.module) if node.level
+                      else node.module or "")
             if dotted == "workbook" or dotted.startswith("workbook."):
                 found.extend((name, dotted, alias.name) for alias in node.names)
     return found

@@ -1,5 +1,5 @@
 // Run bytecode.py inside the site's own Pyodide (Node.js), on the site's static/pyodide folder.
-// Usage: node bytecode.mjs <static/pyodide folder> <bytecode.py> [--keep-source NAME ...]
+// Usage: node bytecode.mjs <static/pyodide folder> <bytecode.py> [options of bytecode.main]
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,5 +11,5 @@ const pyodide = await loadPyodide({ indexURL: `${site}/`, stdout: console.log, s
 pyodide.FS.mkdirTree("/site");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: site }, "/site");
 pyodide.globals.set("ARGS", pyodide.toPy(["/site", ...rest]));
-pyodide.runPython(readFileSync(script, "utf8") + "\nimport sys\n_status = main(list(ARGS))\n");
+pyodide.runPython(readFileSync(script, "utf8") + "\n_status = main(list(ARGS))\n");
 process.exit(pyodide.globals.get("_status"));

@@ -22,7 +22,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from ..checks import cell_grade_id as _grade_id
+from ..checks import cell_grade_id
 from .marking import NOT_MARKED_RIGHT, _course, code_beyond_answer, written_answer
 from .sources import is_right
 
@@ -45,15 +45,15 @@ class MarkFromWritten(NbGraderPreprocessor):
         assignment = course.assignments.get(unit)
         checks = {} if assignment is None else {c.grade_id: c for c in assignment.checks}
         with_code = {c.variable for c in checks.values()} & {
-            _grade_id(cell) for cell in nb.cells
-            if cell.cell_type == "code" and code_beyond_answer(cell.source, _grade_id(cell))}
+            cell_grade_id(cell) for cell in nb.cells
+            if cell.cell_type == "code" and code_beyond_answer(cell.source, cell_grade_id(cell))}
         before: list[str] = []
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
             cell.outputs = []
             cell.execution_count = None
-            check = checks.get(_grade_id(cell))
+            check = checks.get(cell_grade_id(cell))
             if check is not None:
                 code = check.variable in with_code
                 if code or not is_right(check, written_answer(before, check.variable)):
@@ -70,7 +70,7 @@ def questions_with_code(path) -> list[str]:
     """The questions :class:`MarkFromWritten` gave no mark for their code, from the graded
     copy (``1.1`` for check_1_1)."""
     nb = nbformat.read(path, as_version=4)
-    return [_grade_id(cell).removeprefix("check_").replace("_", ".") for cell in nb.cells
+    return [cell_grade_id(cell).removeprefix("check_").replace("_", ".") for cell in nb.cells
             if cell.get("metadata", {}).get("workbook", {}).get("no_mark") == NO_MARK_FOR_CODE]
 
 
@@ -81,7 +81,7 @@ def has_learner_code(nb) -> bool:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        grade_id = _grade_id(cell)
+        grade_id = cell_grade_id(cell)
         if grade_id.startswith("answer_"):
             if code_beyond_answer(cell.source, grade_id):
                 return True
